@@ -1,0 +1,56 @@
+# ltt-xen: top-level entry point. User-space code is built with CMake (Ninja);
+# this Makefile only wires the steps users run.
+
+BUILD      ?= build
+BUILD_SAN  ?= build-san
+BUILD_TSAN ?= build-tsan
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+JOBS       ?= $(shell nproc)
+CMAKE_GEN  := -G Ninja
+
+.PHONY: all deps check check-fast check-san check-tsan bench install format format-check clean
+
+all: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+deps:
+	sh scripts/install-deps.sh
+
+# Every test through CTest: the normal build, then the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the concurrency tests
+# under ThreadSanitizer.
+check: check-fast check-san check-tsan
+
+check-fast: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+check-san:
+	cmake -S . -B $(BUILD_SAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLTT_SANITIZE=address
+	cmake --build $(BUILD_SAN) -j $(JOBS)
+	cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS) -L sanitize
+
+check-tsan:
+	cmake -S . -B $(BUILD_TSAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLTT_SANITIZE=thread
+	cmake --build $(BUILD_TSAN) -j $(JOBS) --target ltt_tsan_tests
+	cd $(BUILD_TSAN) && ctest --output-on-failure -j $(JOBS) -L tsan
+
+bench: all
+	mkdir -p $(BUILD)/bench
+	cmake --build $(BUILD) --target bench-run
+
+install: all
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+format:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^xen-patches/' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^xen-patches/' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN)
