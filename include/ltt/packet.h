@@ -50,8 +50,11 @@
  *   bits 0-4 id (31 = extended), bits 5-31 low 27 bits of the TSC
  * large (otherwise), 6 bytes:
  *   u16 id (65535 = extended), u32 low 32 bits of the TSC
- * extended escape, following the compact or large escape id:
- *   u32 id, u64 full TSC   (compact: 4+12 = 16 bytes, large: 6+12 = 18)
+ * extended escape: the escape id, then, starting at the next byte (the
+ * extended struct is byte aligned like every integer here), u32 id and u64
+ * full TSC:
+ *   compact: byte 0 = 31 (low 5 bits), u32 id, u64 TSC   = 13 bytes
+ *   large:   u16 65535, u32 id, u64 TSC                  = 14 bytes
  *
  * The extended form is used whenever the TSC's bits above the truncated
  * width differ from those of the stream's previous record (or the packet's
@@ -68,7 +71,8 @@
 #define LTT_LARGE_TS_BITS 32
 #define LTT_LARGE_ESCAPE 65535u
 #define LTT_LARGE_SIZE 6
-#define LTT_EXTENDED_EXTRA 12 /* u32 id + u64 timestamp */
+#define LTT_COMPACT_EXT_SIZE 13
+#define LTT_LARGE_EXT_SIZE 14
 
 /* Channels with fewer than this many event ids use the compact header. */
 #define LTT_COMPACT_MAX_EVENTS 31
