@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * ltt/compiler.h - defaults for primitives an environment may leave out of
+ * <ltt-env.h>. The compiler builtins fall back to the environment's own
+ * memcpy/memset, which Xen, Linux and libc all provide.
+ */
+#ifndef LTT_COMPILER_H
+#define LTT_COMPILER_H
+
+#include <ltt-env.h>
+
+#ifndef ltt_env_memcpy
+#define ltt_env_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#endif
+#ifndef ltt_env_memset
+#define ltt_env_memset(d, c, n) __builtin_memset((d), (c), (n))
+#endif
+
+/* 32-bit loads from memory another party may change (or forge). */
+#ifndef ltt_env_read_once32
+#define ltt_env_read_once32(p) (*(const volatile uint32_t *)(p))
+#endif
+
+#endif /* LTT_COMPILER_H */
