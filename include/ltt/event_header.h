@@ -28,7 +28,8 @@ static inline int ltt_hdr_needs_extended(uint32_t header_type, uint32_t id,
 	if (header_type == LTT_HDR_COMPACT)
 		return id >= LTT_COMPACT_ESCAPE ||
 		       ((tsc ^ ref) >> LTT_COMPACT_TS_BITS) != 0;
-	return id >= LTT_LARGE_ESCAPE || ((tsc ^ ref) >> LTT_LARGE_TS_BITS) != 0;
+	return id >= LTT_LARGE_ESCAPE ||
+	       ((tsc ^ ref) >> LTT_LARGE_TS_BITS) != 0;
 }
 
 static inline uint32_t ltt_hdr_size(uint32_t header_type, int extended)

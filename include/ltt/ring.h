@@ -70,9 +70,9 @@ struct ltt_buf_config {
 /* One reservation in flight. */
 struct ltt_reserve_ctx {
 	struct ltt_buf *buf;
-	uint8_t *dst;	/* the record's first byte after its header */
-	uint32_t slot;	/* slot index */
-	uint32_t size;	/* header + payload */
+	uint8_t *dst;	  /* the record's first byte after its header */
+	uint32_t slot;	  /* slot index */
+	uint32_t size;	  /* header + payload */
 	uint32_t written; /* payload bytes written so far */
 	uint32_t payload;
 };
@@ -117,8 +117,7 @@ static inline int ltt_buf_init(struct ltt_buf *b, void *ctl_mem, void *cons_mem,
 	    cfg->subbuf_order > LTT_SUBBUF_ORDER_MAX ||
 	    cfg->nr_subbufs_order < LTT_NR_SUBBUFS_ORDER_MIN ||
 	    cfg->nr_subbufs_order > LTT_NR_SUBBUFS_ORDER_MAX ||
-	    cfg->mode > LTT_MODE_OVERWRITE ||
-	    cfg->header_type > LTT_HDR_LARGE)
+	    cfg->mode > LTT_MODE_OVERWRITE || cfg->header_type > LTT_HDR_LARGE)
 		return -1;
 
 	n = 1u << cfg->nr_subbufs_order;
@@ -164,7 +163,8 @@ static inline int ltt_buf_init(struct ltt_buf *b, void *ctl_mem, void *cons_mem,
  */
 static inline int ltt_open_check(struct ltt_buf *b, uint64_t begin)
 {
-	uint32_t slot = (uint32_t)(begin >> b->subbuf_order) & (b->nr_subbufs - 1);
+	uint32_t slot =
+		(uint32_t)(begin >> b->subbuf_order) & (b->nr_subbufs - 1);
 	struct ltt_buf_slot *s = &b->slots[slot];
 	uint64_t wrap = begin >> b->buf_order;
 	uint64_t count = begin >> b->subbuf_order;
@@ -195,11 +195,12 @@ static inline int ltt_open_check(struct ltt_buf *b, uint64_t begin)
 	for (;;) {
 		e = ltt_env_read_once(&s->entry);
 		if (ltt_entry_is_for(e, count))
-			return 0; /* claimed already (by us, or a nested writer) */
+			return 0; /* claimed already (by us, or a nested writer)
+				   */
 		records = ltt_env_read_once(&s->records);
-		if (ltt_env_cmpxchg(&s->entry, e,
-				    ltt_entry_make(ltt_entry_phys(e), 0,
-						   count)) == e)
+		if (ltt_env_cmpxchg(
+			    &s->entry, e,
+			    ltt_entry_make(ltt_entry_phys(e), 0, count)) == e)
 			break;
 		/* the reader took the old use meanwhile: look again */
 	}
@@ -214,7 +215,8 @@ static inline int ltt_open_check(struct ltt_buf *b, uint64_t begin)
 static inline void ltt_open_subbuf(struct ltt_buf *b, uint64_t begin,
 				   uint64_t tsc)
 {
-	uint32_t slot = (uint32_t)(begin >> b->subbuf_order) & (b->nr_subbufs - 1);
+	uint32_t slot =
+		(uint32_t)(begin >> b->subbuf_order) & (b->nr_subbufs - 1);
 	uint8_t *p = ltt_slot_data(b, slot);
 
 	ltt_put_le(p + LTT_PKT_OFF_MAGIC, LTT_CTF_MAGIC, 4);
@@ -237,7 +239,8 @@ static inline void ltt_open_subbuf(struct ltt_buf *b, uint64_t begin,
 static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
 				    uint64_t tsc)
 {
-	uint32_t slot = (uint32_t)(end >> b->subbuf_order) & (b->nr_subbufs - 1);
+	uint32_t slot =
+		(uint32_t)(end >> b->subbuf_order) & (b->nr_subbufs - 1);
 	uint64_t used = end & (b->subbuf_size - 1);
 	uint8_t *p = ltt_slot_data(b, slot);
 
@@ -267,7 +270,8 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 		 * the id can force the extended form. */
 		ext = ltt_hdr_needs_extended(b->header_type, id, tsc, tsc);
 		hsize = ltt_hdr_size(b->header_type, ext);
-		if ((uint64_t)LTT_PKT_HEADER_SIZE + hsize + len > b->subbuf_size) {
+		if ((uint64_t)LTT_PKT_HEADER_SIZE + hsize + len >
+		    b->subbuf_size) {
 			ltt_lost(b, LTT_LOST_TOO_BIG);
 			return -1;
 		}
@@ -344,8 +348,8 @@ static inline int ltt_reserve(struct ltt_buf *b, struct ltt_reserve_ctx *ctx,
 		tsc = ltt_env_read_tsc();
 		ext = ltt_hdr_needs_extended(b->header_type, id, tsc, ref);
 		hsize = ltt_hdr_size(b->header_type, ext);
-		if (__builtin_expect(in_sb == 0 ||
-					     in_sb + hsize + len > b->subbuf_size,
+		if (__builtin_expect(in_sb == 0 || in_sb + hsize + len >
+							   b->subbuf_size,
 				     0)) {
 			ret = ltt_reserve_switch(b, ctx, id, len, old);
 			goto out;
@@ -394,8 +398,9 @@ static inline void ltt_commit(struct ltt_reserve_ctx *ctx)
 }
 
 #define LTT_SWITCH_ACTIVE 0 /* close the current packet if it has one */
-#define LTT_SWITCH_EMPTY 1  /* ...and if it has none, write an empty one,
-			       so the latest loss count reaches the trace */
+#define LTT_SWITCH_EMPTY                                \
+	1 /* ...and if it has none, write an empty one, \
+	     so the latest loss count reaches the trace */
 
 /*
  * Closes the current sub-buffer early: for the periodic flush of slow CPUs,
@@ -413,9 +418,9 @@ static inline int ltt_switch(struct ltt_buf *b, int flags)
 		in_sb = (uint32_t)(old & (b->subbuf_size - 1));
 		tsc = ltt_env_read_tsc();
 		if (in_sb) {
-			if (ltt_env_cmpxchg_local(&b->ctl->offset, old,
-						  old - in_sb +
-							  b->subbuf_size) == old)
+			if (ltt_env_cmpxchg_local(
+				    &b->ctl->offset, old,
+				    old - in_sb + b->subbuf_size) == old)
 				break;
 			continue;
 		}

@@ -35,18 +35,18 @@ struct ltt_reader {
 	uint32_t buf_order;
 	uint32_t nr_subbufs;
 	uint32_t mode;
-	uint64_t pos;	  /* sub-buffer count of the next one to read */
-	uint64_t spare;	  /* overwrite: physical sub-buffer the reader owns */
-	uint64_t held;	  /* physical sub-buffer handed out, while holding */
+	uint64_t pos;	/* sub-buffer count of the next one to read */
+	uint64_t spare; /* overwrite: physical sub-buffer the reader owns */
+	uint64_t held;	/* physical sub-buffer handed out, while holding */
 	int holding;
 };
 
 /* One packet handed out by ltt_reader_get(). */
 struct ltt_subbuf {
 	const uint8_t *packet;
-	uint64_t size;	    /* bytes: the packet's packet_size / 8 */
-	uint64_t seq;	    /* its packet_seq_num */
-	uint64_t skipped;   /* overwrite: sub-buffers reused before we came */
+	uint64_t size;	  /* bytes: the packet's packet_size / 8 */
+	uint64_t seq;	  /* its packet_seq_num */
+	uint64_t skipped; /* overwrite: sub-buffers reused before we came */
 };
 
 #define LTT_READER_OK 0
@@ -58,8 +58,8 @@ struct ltt_subbuf {
  * up a reader. ctl_len and data_len are the bytes actually available.
  */
 static inline int ltt_reader_init(struct ltt_reader *r, void *ctl_mem,
-				  uint64_t ctl_len, void *cons_mem,
-				  void *data, uint64_t data_len)
+				  uint64_t ctl_len, void *cons_mem, void *data,
+				  uint64_t data_len)
 {
 	struct ltt_buf_ctl *ctl = (struct ltt_buf_ctl *)ctl_mem;
 	uint32_t so, no;
@@ -149,9 +149,9 @@ static inline int ltt_reader_get(struct ltt_reader *r, struct ltt_subbuf *sb)
 		return ltt_reader_describe(r, r->held, sb);
 	}
 
-	/* Overwrite mode: what is older than the writer's n - 1 previous
-	 * sub-buffers has been reused. */
-	oldest = cur >= r->nr_subbufs - 1 ? cur - (r->nr_subbufs - 1) : 0;
+	/* Overwrite mode: what is older than the writer's n previous
+	 * sub-buffers has been reused (the slot tags tell about the rest). */
+	oldest = cur >= r->nr_subbufs ? cur - r->nr_subbufs : 0;
 	if (r->pos < oldest) {
 		sb->skipped += oldest - r->pos;
 		r->pos = oldest;

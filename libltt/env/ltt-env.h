@@ -26,66 +26,53 @@ struct ltt_buf;
 /* One byte per event id: the disabled-tracepoint test is one load. */
 #define LTT_USER_MAX_EVENTS 65536
 extern unsigned char ltt_event_enabled[LTT_USER_MAX_EVENTS];
-extern __thread struct ltt_buf *ltt_user_current_buf;
+extern __thread struct ltt_buf* ltt_user_current_buf;
 
 #define LTT_ENV_EVENT_ENABLED(id) (ltt_event_enabled[(id)])
 
-static inline struct ltt_buf *ltt_env_current_buf(void)
-{
-	return ltt_user_current_buf;
+static inline struct ltt_buf* ltt_env_current_buf(void) {
+    return ltt_user_current_buf;
 }
 
-static inline uint64_t ltt_env_read_tsc(void)
-{
-	return __rdtsc();
+static inline uint64_t ltt_env_read_tsc(void) {
+    return __rdtsc();
 }
 
-static inline uint64_t ltt_env_cmpxchg(uint64_t *p, uint64_t old, uint64_t nv)
-{
-	__atomic_compare_exchange_n(p, &old, nv, false, __ATOMIC_SEQ_CST,
-				    __ATOMIC_SEQ_CST);
-	return old;
+static inline uint64_t ltt_env_cmpxchg(uint64_t* p, uint64_t old, uint64_t nv) {
+    __atomic_compare_exchange_n(p, &old, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return old;
 }
 
-static inline uint64_t ltt_env_cmpxchg_local(uint64_t *p, uint64_t old,
-					     uint64_t nv)
-{
-	return ltt_env_cmpxchg(p, old, nv);
+static inline uint64_t ltt_env_cmpxchg_local(uint64_t* p, uint64_t old, uint64_t nv) {
+    return ltt_env_cmpxchg(p, old, nv);
 }
 
-static inline void ltt_env_add_local(uint64_t *p, uint64_t v)
-{
-	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+static inline void ltt_env_add_local(uint64_t* p, uint64_t v) {
+    __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
-static inline void ltt_env_add_release(uint64_t *p, uint64_t v)
-{
-	__atomic_fetch_add(p, v, __ATOMIC_RELEASE);
+static inline void ltt_env_add_release(uint64_t* p, uint64_t v) {
+    __atomic_fetch_add(p, v, __ATOMIC_RELEASE);
 }
 
-static inline uint64_t ltt_env_load_acquire(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+static inline uint64_t ltt_env_load_acquire(const uint64_t* p) {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-static inline void ltt_env_store_release(uint64_t *p, uint64_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+static inline void ltt_env_store_release(uint64_t* p, uint64_t v) {
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-static inline uint64_t ltt_env_read_once(const uint64_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
+static inline uint64_t ltt_env_read_once(const uint64_t* p) {
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static inline void ltt_env_write_once(uint64_t *p, uint64_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+static inline void ltt_env_write_once(uint64_t* p, uint64_t v) {
+    __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
 
-static inline uint32_t ltt_env_read_once32(const uint32_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
+static inline uint32_t ltt_env_read_once32(const uint32_t* p) {
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 #define ltt_env_read_once32 ltt_env_read_once32
 
