@@ -102,6 +102,40 @@ static inline uint8_t *ltt_slot_data(struct ltt_buf *b, uint32_t slot)
 }
 
 /*
+ * Fills a writer descriptor for buffer memory that is (or will be)
+ * initialised, without touching that memory: for a second descriptor of the
+ * same buffer (a flushing thread) or for a buffer set up elsewhere.
+ * Returns -1 when the geometry is out of range.
+ */
+static inline int ltt_buf_attach(struct ltt_buf *b, void *ctl_mem,
+				 void *cons_mem, void *data,
+				 const struct ltt_buf_config *cfg)
+{
+	if (cfg->subbuf_order < LTT_SUBBUF_ORDER_MIN ||
+	    cfg->subbuf_order > LTT_SUBBUF_ORDER_MAX ||
+	    cfg->nr_subbufs_order < LTT_NR_SUBBUFS_ORDER_MIN ||
+	    cfg->nr_subbufs_order > LTT_NR_SUBBUFS_ORDER_MAX ||
+	    cfg->mode > LTT_MODE_OVERWRITE || cfg->header_type > LTT_HDR_LARGE)
+		return -1;
+
+	b->ctl = (struct ltt_buf_ctl *)ctl_mem;
+	b->slots = ltt_ctl_slots(b->ctl);
+	b->cons = (struct ltt_consumer_page *)cons_mem;
+	b->data = (uint8_t *)data;
+	b->subbuf_order = cfg->subbuf_order;
+	b->buf_order = cfg->subbuf_order + cfg->nr_subbufs_order;
+	b->subbuf_size = (uint64_t)1 << cfg->subbuf_order;
+	b->buf_size = (uint64_t)1 << b->buf_order;
+	b->nr_subbufs = 1u << cfg->nr_subbufs_order;
+	b->mode = cfg->mode;
+	b->header_type = cfg->header_type;
+	b->cpu = cfg->cpu;
+	b->nesting = 0;
+	ltt_env_memcpy(b->uuid, cfg->uuid, LTT_UUID_LEN);
+	return 0;
+}
+
+/*
  * Initialises a buffer over caller-provided memory: ctl_mem of
  * ltt_ctl_size(), cons_mem of sizeof(struct ltt_consumer_page) and data of
  * ltt_data_size() bytes. Returns 0, or -1 when the geometry is out of range
@@ -111,30 +145,10 @@ static inline int ltt_buf_init(struct ltt_buf *b, void *ctl_mem, void *cons_mem,
 			       void *data, const struct ltt_buf_config *cfg)
 {
 	struct ltt_buf_ctl *ctl = (struct ltt_buf_ctl *)ctl_mem;
-	uint32_t i, n;
+	uint32_t i;
 
-	if (cfg->subbuf_order < LTT_SUBBUF_ORDER_MIN ||
-	    cfg->subbuf_order > LTT_SUBBUF_ORDER_MAX ||
-	    cfg->nr_subbufs_order < LTT_NR_SUBBUFS_ORDER_MIN ||
-	    cfg->nr_subbufs_order > LTT_NR_SUBBUFS_ORDER_MAX ||
-	    cfg->mode > LTT_MODE_OVERWRITE || cfg->header_type > LTT_HDR_LARGE)
+	if (ltt_buf_attach(b, ctl_mem, cons_mem, data, cfg))
 		return -1;
-
-	n = 1u << cfg->nr_subbufs_order;
-	b->ctl = ctl;
-	b->slots = ltt_ctl_slots(ctl);
-	b->cons = (struct ltt_consumer_page *)cons_mem;
-	b->data = (uint8_t *)data;
-	b->subbuf_order = cfg->subbuf_order;
-	b->buf_order = cfg->subbuf_order + cfg->nr_subbufs_order;
-	b->subbuf_size = (uint64_t)1 << cfg->subbuf_order;
-	b->buf_size = (uint64_t)1 << b->buf_order;
-	b->nr_subbufs = n;
-	b->mode = cfg->mode;
-	b->header_type = cfg->header_type;
-	b->cpu = cfg->cpu;
-	b->nesting = 0;
-	ltt_env_memcpy(b->uuid, cfg->uuid, LTT_UUID_LEN);
 
 	ltt_env_memset(ctl, 0, ltt_ctl_size(cfg->nr_subbufs_order));
 	ltt_env_memset(b->cons, 0, sizeof(*b->cons));
@@ -148,7 +162,7 @@ static inline int ltt_buf_init(struct ltt_buf *b, void *ctl_mem, void *cons_mem,
 	/* Every slot starts as "taken" with its own physical sub-buffer: the
 	 * first use overwrites nothing. Sub-buffer n is the reader's spare.
 	 * The tag is one no use ever has. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < b->nr_subbufs; i++)
 		b->slots[i].entry = ltt_entry_make(i, 1, LTT_ENTRY_TAG_MASK);
 	ltt_env_smp_wmb();
 	ctl->magic = LTT_BUF_MAGIC;
@@ -211,7 +225,10 @@ static inline int ltt_open_check(struct ltt_buf *b, uint64_t begin)
 	return 0;
 }
 
-/* Writes the packet header and context of the sub-buffer at `begin`. */
+/* Writes the packet header and the beginning of the context of the
+ * sub-buffer at `begin`. The end fields are left to whoever closes it: that
+ * may happen before this runs (a nested writer filling the sub-buffer, or a
+ * remote flush), and the slot completes only when both have committed. */
 static inline void ltt_open_subbuf(struct ltt_buf *b, uint64_t begin,
 				   uint64_t tsc)
 {
@@ -224,11 +241,7 @@ static inline void ltt_open_subbuf(struct ltt_buf *b, uint64_t begin,
 	ltt_put_le(p + LTT_PKT_OFF_STREAM_ID, 0, 4);
 	ltt_put_le(p + LTT_PKT_OFF_STREAM_INSTANCE_ID, b->cpu, 8);
 	ltt_put_le(p + LTT_PKT_OFF_TIMESTAMP_BEGIN, tsc, 8);
-	ltt_put_le(p + LTT_PKT_OFF_TIMESTAMP_END, tsc, 8);
-	ltt_put_le(p + LTT_PKT_OFF_CONTENT_SIZE, b->subbuf_size * 8, 8);
-	ltt_put_le(p + LTT_PKT_OFF_PACKET_SIZE, b->subbuf_size * 8, 8);
 	ltt_put_le(p + LTT_PKT_OFF_PACKET_SEQ_NUM, begin >> b->subbuf_order, 8);
-	ltt_put_le(p + LTT_PKT_OFF_EVENTS_DISCARDED, 0, 8);
 	ltt_put_le(p + LTT_PKT_OFF_CPU_ID, b->cpu, 4);
 	ltt_env_add_release(&b->slots[slot].commit, LTT_PKT_HEADER_SIZE);
 }
@@ -416,7 +429,6 @@ static inline int ltt_switch(struct ltt_buf *b, int flags)
 	for (;;) {
 		old = ltt_env_read_once(&b->ctl->offset);
 		in_sb = (uint32_t)(old & (b->subbuf_size - 1));
-		tsc = ltt_env_read_tsc();
 		if (in_sb) {
 			if (ltt_env_cmpxchg_local(
 				    &b->ctl->offset, old,
@@ -433,7 +445,10 @@ static inline int ltt_switch(struct ltt_buf *b, int flags)
 					  begin + b->subbuf_size) == old)
 			break;
 	}
-	ltt_env_write_once(&b->ctl->last_tsc, tsc);
+	/* Records reserved before our CAS read their TSC before it: a TSC
+	 * read after it is no older than any of them. (last_tsc needs no
+	 * update: the next record opens a packet and is its own reference.) */
+	tsc = ltt_env_read_tsc();
 	if (!in_sb) {
 		ltt_open_subbuf(b, old, tsc);
 		old += LTT_PKT_HEADER_SIZE;
