@@ -6,10 +6,11 @@
 // session together; and that libltt's packet reader agrees on ids and times.
 //
 //   genevent_ctf_check --babeltrace2 EXE --out DIR
-//                      --trace SUBDIR=FRAGMENT_DIR [--trace ...]
+//                      --trace SUBDIR=FRAGMENTS [--trace ...]
 //
-// Each --trace becomes <DIR>/<SUBDIR>, its channel made of FRAGMENT_DIR/*.tsdl
-// in file-name order; the domain follows the fragments' layer.
+// Each --trace becomes <DIR>/<SUBDIR>, its channel made of FRAGMENTS: .tsdl
+// files separated by commas, in channel order (a directory stands for its
+// .tsdl files in name order); the domain follows the fragments' layer.
 #include "field_values.hpp"
 #include "process.hpp"
 #include "tsdl_fields.hpp"
@@ -149,17 +150,28 @@ void compare_line(const std::string& where, const std::string& want, const std::
         fail(fmt::format("{}:\n  expected: {}\n  printed:  {}{}", where, want, got, detail));
 }
 
-std::vector<ltt::facility_fragment> load_fragments(const fs::path& dir) {
+std::vector<ltt::facility_fragment> load_fragments(const std::string& list) {
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().extension() == ".tsdl")
-            files.push_back(e.path());
-    std::sort(files.begin(), files.end());
+    std::istringstream in(list);
+    for (std::string item; std::getline(in, item, ',');) {
+        if (item.empty())
+            continue;
+        if (!fs::is_directory(item)) {
+            files.emplace_back(item);
+            continue;
+        }
+        std::vector<fs::path> in_dir;
+        for (const auto& e : fs::directory_iterator(item))
+            if (e.path().extension() == ".tsdl")
+                in_dir.push_back(e.path());
+        std::sort(in_dir.begin(), in_dir.end());
+        files.insert(files.end(), in_dir.begin(), in_dir.end());
+    }
     std::vector<ltt::facility_fragment> out;
     for (const auto& f : files)
         out.push_back(ltt::load_fragment(f));
     if (out.empty())
-        throw std::runtime_error(fmt::format("no .tsdl fragments in {}", dir.string()));
+        throw std::runtime_error(fmt::format("no .tsdl fragments in `{}`", list));
     return out;
 }
 
@@ -352,7 +364,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> traces;
     app.add_option("--babeltrace2", bt2, "babeltrace2 executable")->required();
     app.add_option("--out", out, "output directory (recreated)")->required();
-    app.add_option("--trace", traces, "SUBDIR=FRAGMENT_DIR")->required();
+    app.add_option("--trace", traces, "SUBDIR=FRAGMENT[,FRAGMENT...]")->required();
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -371,7 +383,8 @@ int main(int argc, char** argv) {
         for (const auto& spec : traces) {
             const auto eq = spec.find('=');
             if (eq == std::string::npos)
-                throw std::runtime_error(fmt::format("--trace {}: expected SUBDIR=DIR", spec));
+                throw std::runtime_error(
+                    fmt::format("--trace {}: expected SUBDIR=FRAGMENTS", spec));
             const std::string subdir = spec.substr(0, eq);
             const auto fragments = load_fragments(spec.substr(eq + 1));
             // traces overlap in time, as real ones do, so the muxer interleaves them
