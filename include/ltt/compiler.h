@@ -21,4 +21,10 @@
 #define ltt_env_read_once32(p) (*(const volatile uint32_t *)(p))
 #endif
 
+/* A TSC read ordered after all earlier memory accesses; environments
+ * whose ltt_switch() runs on the buffer's own CPU need nothing stronger. */
+#ifndef ltt_env_read_tsc_ordered
+#define ltt_env_read_tsc_ordered() (ltt_env_smp_mb(), ltt_env_read_tsc())
+#endif
+
 #endif /* LTT_COMPILER_H */

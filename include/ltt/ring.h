@@ -19,7 +19,9 @@
  *   handler) on the same CPU simply makes the outer CAS fail and retry, or
  *   reserves after it; a nesting guard refuses pathological depth.
  * - Sub-buffers are opened lazily by the first record that needs them and
- *   closed by the record that does not fit (or by ltt_switch()): opening
+ *   closed by the record that does not fit (or by ltt_switch()). A record
+ *   never fills a sub-buffer to its last byte, so every use has a closer,
+ *   which writes the packet's end fields and commits the rest: opening
  *   writes the packet header/context in place, closing writes the end
  *   timestamp, sizes and the cumulative loss count and commits the unused
  *   tail, so a closed packet carries no padding on disk.
@@ -248,9 +250,16 @@ static inline void ltt_open_subbuf(struct ltt_buf *b, uint64_t begin,
 
 /* Closes the sub-buffer whose content ends at position `end` (not on a
  * sub-buffer boundary): fills in the end of the packet context, then
- * commits the unused tail so the slot completes. */
+ * commits the unused tail so the slot completes.
+ *
+ * `tsc` and `lost` were sampled after reading the position that the
+ * closing CAS replaced and before that CAS: no record was reserved in
+ * between, so tsc is no older than any record of the packet and no newer
+ * than any of the next, and the loss counts of consecutive packets never
+ * decrease, whatever order their closes then run in (a nested writer or a
+ * remote flush can close the next packet first). */
 static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
-				    uint64_t tsc)
+				    uint64_t tsc, uint64_t lost)
 {
 	uint32_t slot =
 		(uint32_t)(end >> b->subbuf_order) & (b->nr_subbufs - 1);
@@ -260,7 +269,7 @@ static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
 	ltt_put_le(p + LTT_PKT_OFF_TIMESTAMP_END, tsc, 8);
 	ltt_put_le(p + LTT_PKT_OFF_CONTENT_SIZE, used * 8, 8);
 	ltt_put_le(p + LTT_PKT_OFF_PACKET_SIZE, ((used + 7) & ~7ull) * 8, 8);
-	ltt_put_le(p + LTT_PKT_OFF_EVENTS_DISCARDED, ltt_lost_total(b->ctl), 8);
+	ltt_put_le(p + LTT_PKT_OFF_EVENTS_DISCARDED, lost, 8);
 	ltt_env_add_release(&b->slots[slot].commit, b->subbuf_size - used);
 }
 
@@ -270,7 +279,7 @@ static __attribute__((noinline)) int
 ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 		   uint32_t len, uint64_t old)
 {
-	uint64_t begin, tsc;
+	uint64_t begin, tsc, lost_total = 0;
 	uint32_t in_sb, hsize;
 	int close, ext, lost;
 
@@ -283,7 +292,7 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 		 * the id can force the extended form. */
 		ext = ltt_hdr_needs_extended(b->header_type, id, tsc, tsc);
 		hsize = ltt_hdr_size(b->header_type, ext);
-		if ((uint64_t)LTT_PKT_HEADER_SIZE + hsize + len >
+		if ((uint64_t)LTT_PKT_HEADER_SIZE + hsize + len >=
 		    b->subbuf_size) {
 			ltt_lost(b, LTT_LOST_TOO_BIG);
 			return -1;
@@ -293,6 +302,8 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 			ltt_lost(b, (enum ltt_lost_kind)(lost - 1));
 			return -1;
 		}
+		if (close)
+			lost_total = ltt_lost_total(b->ctl);
 		if (ltt_env_cmpxchg_local(&b->ctl->offset, old,
 					  begin + LTT_PKT_HEADER_SIZE + hsize +
 						  len) == old)
@@ -308,7 +319,7 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 			ext = ltt_hdr_needs_extended(b->header_type, id, tsc,
 						     ref);
 			hsize = ltt_hdr_size(b->header_type, ext);
-			if (in_sb + hsize + len <= b->subbuf_size &&
+			if (in_sb + hsize + len < b->subbuf_size &&
 			    ltt_env_cmpxchg_local(&b->ctl->offset, old,
 						  old + hsize + len) == old) {
 				ltt_env_write_once(&b->ctl->last_tsc, tsc);
@@ -322,7 +333,7 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 	}
 	ltt_env_write_once(&b->ctl->last_tsc, tsc);
 	if (close)
-		ltt_close_subbuf(b, old, tsc);
+		ltt_close_subbuf(b, old, tsc, lost_total);
 	ltt_open_subbuf(b, begin, tsc);
 	ctx->slot = (uint32_t)(begin >> b->subbuf_order) & (b->nr_subbufs - 1);
 	ctx->dst = ltt_slot_data(b, ctx->slot) + LTT_PKT_HEADER_SIZE;
@@ -361,7 +372,7 @@ static inline int ltt_reserve(struct ltt_buf *b, struct ltt_reserve_ctx *ctx,
 		tsc = ltt_env_read_tsc();
 		ext = ltt_hdr_needs_extended(b->header_type, id, tsc, ref);
 		hsize = ltt_hdr_size(b->header_type, ext);
-		if (__builtin_expect(in_sb == 0 || in_sb + hsize + len >
+		if (__builtin_expect(in_sb == 0 || in_sb + hsize + len >=
 							   b->subbuf_size,
 				     0)) {
 			ret = ltt_reserve_switch(b, ctx, id, len, old);
@@ -423,37 +434,30 @@ static inline void ltt_commit(struct ltt_reserve_ctx *ctx)
  */
 static inline int ltt_switch(struct ltt_buf *b, int flags)
 {
-	uint64_t old, begin, tsc;
+	uint64_t old, tsc, lost;
 	uint32_t in_sb;
 
 	for (;;) {
 		old = ltt_env_read_once(&b->ctl->offset);
 		in_sb = (uint32_t)(old & (b->subbuf_size - 1));
-		if (in_sb) {
-			if (ltt_env_cmpxchg_local(
-				    &b->ctl->offset, old,
-				    old - in_sb + b->subbuf_size) == old)
-				break;
-			continue;
-		}
-		if (!(flags & LTT_SWITCH_EMPTY))
+		if (!in_sb && !(flags & LTT_SWITCH_EMPTY))
 			return 0;
-		begin = old;
-		if (ltt_open_check(b, begin))
+		if (!in_sb && ltt_open_check(b, old))
 			return -1;
+		/* Samples for ltt_close_subbuf(), taken after reading `old`
+		 * (the ordered read keeps the TSC read there even when this
+		 * runs on another CPU than the writers). */
+		lost = ltt_lost_total(b->ctl);
+		tsc = ltt_env_read_tsc_ordered();
 		if (ltt_env_cmpxchg_local(&b->ctl->offset, old,
-					  begin + b->subbuf_size) == old)
+					  old - in_sb + b->subbuf_size) == old)
 			break;
 	}
-	/* Records reserved before our CAS read their TSC before it: a TSC
-	 * read after it is no older than any of them. (last_tsc needs no
-	 * update: the next record opens a packet and is its own reference.) */
-	tsc = ltt_env_read_tsc();
 	if (!in_sb) {
 		ltt_open_subbuf(b, old, tsc);
 		old += LTT_PKT_HEADER_SIZE;
 	}
-	ltt_close_subbuf(b, old, tsc);
+	ltt_close_subbuf(b, old, tsc, lost);
 	return 1;
 }
 

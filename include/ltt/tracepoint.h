@@ -79,7 +79,7 @@ static inline uint32_t ltt_strsize(const char *s)
 static inline void ltt_tp_write_string(struct ltt_reserve_ctx *ctx,
 				       const char *s, uint32_t size)
 {
-	static const char nul;
+	static const char nul = 0;
 
 	if (s && size > 1)
 		ltt_write(ctx, s, size - 1);

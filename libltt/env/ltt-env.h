@@ -15,7 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <x86intrin.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,9 +33,24 @@ static inline struct ltt_buf* ltt_env_current_buf(void) {
     return ltt_user_current_buf;
 }
 
+/* The asm's memory clobber keeps the compiler from moving the read across
+ * the ring's position loads and CAS: the ring reasons about which records a
+ * TSC read can precede. */
 static inline uint64_t ltt_env_read_tsc(void) {
-    return __rdtsc();
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
 }
+
+/* A TSC read that happens after every earlier load and store is globally
+ * visible (RDTSC alone may run early, even past MFENCE): for ltt_switch()
+ * called on another CPU than the buffer's writers. */
+static inline uint64_t ltt_env_read_tsc_ordered(void) {
+    uint32_t lo, hi;
+    __asm__ __volatile__("mfence; lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+#define ltt_env_read_tsc_ordered ltt_env_read_tsc_ordered
 
 static inline uint64_t ltt_env_cmpxchg(uint64_t* p, uint64_t old, uint64_t nv) {
     __atomic_compare_exchange_n(p, &old, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);

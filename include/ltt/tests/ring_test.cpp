@@ -436,7 +436,8 @@ TEST_F(RingTest, TooBigRecordIsCountedNotWritten) {
     TestBuffer t(9, 2, LTT_MODE_DISCARD);
     EXPECT_FALSE(t.write(1, 512, 0));
     EXPECT_EQ(t.lost(LTT_LOST_TOO_BIG), 1u);
-    EXPECT_TRUE(t.write(1, 512 - LTT_PKT_HEADER_SIZE - 6, 0)); // exactly fits
+    EXPECT_FALSE(t.write(1, 512 - LTT_PKT_HEADER_SIZE - 6, 0)); // no byte left for the close
+    EXPECT_TRUE(t.write(1, 512 - LTT_PKT_HEADER_SIZE - 7, 0));
 }
 
 TEST_F(RingTest, WriteNeverExceedsReservation) {
