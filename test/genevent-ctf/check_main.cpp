@@ -16,6 +16,7 @@
 #include "tsdl_fields.hpp"
 
 #include <ltt/mapped_file.hpp>
+#include <ltt/metadata_info.hpp>
 #include <ltt/metadata_writer.hpp>
 #include <ltt/packet_builder.hpp>
 #include <ltt/packet_reader.hpp>
@@ -267,6 +268,18 @@ trace_result write_trace(const fs::path& root, const std::string& subdir,
         r.events.insert(r.events.end(), evs.begin(), evs.end());
     }
     writer.close();
+
+    // What a native reader learns from the metadata is the channel written.
+    const ltt::metadata_info info = ltt::read_metadata_info(root / subdir);
+    if (info.header != layout.header || info.facilities.size() != layout.facilities.size() ||
+        info.tsc_hz != tsc_hz || info.trace_uuid != params.trace_uuid)
+        fail(fmt::format("{}: metadata_info does not match what was written", subdir));
+    for (std::size_t i = 0; i < std::min(info.facilities.size(), layout.facilities.size()); ++i)
+        if (info.facilities[i].name != layout.facilities[i].name ||
+            info.facilities[i].base != layout.facilities[i].base ||
+            info.facilities[i].checksum != layout.facilities[i].checksum)
+            fail(fmt::format("{}: metadata_info facility {} differs", subdir, i));
+
     std::sort(r.events.begin(), r.events.end(),
               [](const auto& a, const auto& b) { return a.tsc < b.tsc; });
 
