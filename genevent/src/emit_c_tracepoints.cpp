@@ -172,6 +172,7 @@ private:
         // -Wdeclaration-after-statement.
         std::vector<std::string> copies;
         std::vector<std::string> sizes;
+        std::vector<std::string> casts; // the same, as uint32_t
         for (size_t i = 0; i < chunks.size(); ++i) {
             const Chunk& chunk = chunks[i];
             const std::string var = chunk_var(i, chunk.is_string);
@@ -179,42 +180,57 @@ private:
                 out_ +=
                     fmt::format("\tuint32_t {} = ltt_strsize({});\n", var, chunk.fields[0]->name);
                 sizes.push_back(var);
+                casts.push_back(var);
                 continue;
             }
-            out_ += "\tstruct __attribute__((packed)) {\n";
-            bool has_scalars = false;
+            // __packed__, not packed: Xen and Linux define macros for
+            // plain attribute names (noinline, __packed ...).
+            out_ += "\tstruct __attribute__((__packed__)) {\n";
+            bool has_arrays = false;
             for (const Field* field : chunk.fields) {
                 if (field->is_array()) {
                     out_ += fmt::format("\t\t{} {}[{}];\n", c_type(field->int_type), field->name,
                                         field->length);
-                    copies.push_back(fmt::format("ltt_env_memcpy({0}.{1}, {1}, sizeof({0}.{1}));",
-                                                 var, field->name));
+                    has_arrays = true;
                 } else {
                     out_ += fmt::format("\t\t{} {};\n", c_type(field->int_type), field->name);
-                    has_scalars = true;
                 }
             }
-            if (has_scalars) {
+            if (!has_arrays) {
                 out_ += fmt::format("\t}} {} = {{\n", var);
                 for (const Field* field : chunk.fields) {
-                    if (!field->is_array()) {
-                        out_ += fmt::format("\t\t.{0} = {0},\n", field->name);
-                    }
+                    out_ += fmt::format("\t\t.{0} = {0},\n", field->name);
                 }
                 out_ += "\t};\n";
             } else {
+                // Arrays cannot be initialised from parameters: fill every
+                // member in order after the declarations (an initializer
+                // that leaves the arrays out would zero them first and
+                // warns in C++).
                 out_ += fmt::format("\t}} {};\n", var);
+                for (const Field* field : chunk.fields) {
+                    copies.push_back(
+                        field->is_array()
+                            ? fmt::format("ltt_env_memcpy({0}.{1}, {1}, sizeof({0}.{1}));", var,
+                                          field->name)
+                            : fmt::format("{0}.{1} = {1};", var, field->name));
+                }
             }
             sizes.push_back(fmt::format("sizeof({})", var));
+            casts.push_back(fmt::format("(uint32_t)sizeof({})", var));
         }
         out_ += '\n';
         for (const std::string& copy : copies) {
             out_ += '\t' + copy + '\n';
         }
 
+        // A lone sizeof is a constant; a sum with string sizes is computed
+        // in uint32_t (the reserve length's type) so that it converts
+        // without -Wconversion noise when C++ code includes the header.
         std::string length;
-        for (const std::string& size : sizes) {
-            length += (length.empty() ? "" : " + ") + size;
+        const std::vector<std::string>& terms = sizes.size() == 1 ? sizes : casts;
+        for (const std::string& term : terms) {
+            length += (length.empty() ? "" : " + ") + term;
         }
         if (length.empty()) {
             length = "0";

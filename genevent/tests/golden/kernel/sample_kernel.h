@@ -38,13 +38,13 @@ LTT_EMIT_FN __ltt_emit_sample_irq_entry(int32_t irq, const char *name,
 					uint16_t kind, uint8_t vector)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		int32_t irq;
 	} __ltt_p0 = {
 		.irq = irq,
 	};
 	uint32_t __ltt_s1 = ltt_strsize(name);
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint16_t kind;
 		uint8_t vector;
 	} __ltt_p2 = {
@@ -54,7 +54,7 @@ LTT_EMIT_FN __ltt_emit_sample_irq_entry(int32_t irq, const char *name,
 
 	ltt_env_write_begin();
 	if (!ltt_tp_reserve(&__ltt_ctx, LTT_EV_SAMPLE_IRQ_ENTRY,
-			    sizeof(__ltt_p0) + __ltt_s1 + sizeof(__ltt_p2))) {
+			    (uint32_t)sizeof(__ltt_p0) + __ltt_s1 + (uint32_t)sizeof(__ltt_p2))) {
 		ltt_tp_write(&__ltt_ctx, &__ltt_p0, sizeof(__ltt_p0));
 		ltt_tp_write_string(&__ltt_ctx, name, __ltt_s1);
 		ltt_tp_write(&__ltt_ctx, &__ltt_p2, sizeof(__ltt_p2));
@@ -96,10 +96,11 @@ LTT_EMIT_FN __ltt_emit_sample_process_name(const char *comm,
 {
 	struct ltt_reserve_ctx __ltt_ctx;
 	uint32_t __ltt_s0 = ltt_strsize(comm);
-	struct __attribute__((packed)) {
-	} __ltt_p1;
+	struct __attribute__((__packed__)) {
+	} __ltt_p1 = {
+	};
 	uint32_t __ltt_s2 = ltt_strsize(parent_comm);
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		int32_t pid;
 		uint64_t cpus[2];
 		uint16_t kinds[2];
@@ -107,20 +108,19 @@ LTT_EMIT_FN __ltt_emit_sample_process_name(const char *comm,
 		int16_t half;
 		int64_t total;
 		uint32_t count;
-	} __ltt_p3 = {
-		.pid = pid,
-		.small = small,
-		.half = half,
-		.total = total,
-		.count = count,
-	};
+	} __ltt_p3;
 	uint32_t __ltt_s4 = ltt_strsize(last);
 
+	__ltt_p3.pid = pid;
 	ltt_env_memcpy(__ltt_p3.cpus, cpus, sizeof(__ltt_p3.cpus));
 	ltt_env_memcpy(__ltt_p3.kinds, kinds, sizeof(__ltt_p3.kinds));
+	__ltt_p3.small = small;
+	__ltt_p3.half = half;
+	__ltt_p3.total = total;
+	__ltt_p3.count = count;
 	ltt_env_write_begin();
 	if (!ltt_tp_reserve(&__ltt_ctx, LTT_EV_SAMPLE_PROCESS_NAME,
-			    __ltt_s0 + sizeof(__ltt_p1) + __ltt_s2 + sizeof(__ltt_p3) + __ltt_s4)) {
+			    __ltt_s0 + (uint32_t)sizeof(__ltt_p1) + __ltt_s2 + (uint32_t)sizeof(__ltt_p3) + __ltt_s4)) {
 		ltt_tp_write_string(&__ltt_ctx, comm, __ltt_s0);
 		ltt_tp_write(&__ltt_ctx, &__ltt_p1, sizeof(__ltt_p1));
 		ltt_tp_write_string(&__ltt_ctx, parent_comm, __ltt_s2);

@@ -30,7 +30,7 @@
 LTT_EMIT_FN __ltt_emit_sample_grant_map(uint16_t dom_id, uint32_t ref)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint16_t dom_id;
 		uint32_t ref;
 	} __ltt_p0 = {
@@ -62,7 +62,7 @@ static inline void ltt_trace_sample_grant_map(uint16_t dom_id, uint32_t ref)
 LTT_EMIT_FN __ltt_emit_sample_grant_unmap(uint16_t dom_id, uint32_t ref)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint16_t dom_id;
 		uint32_t ref;
 	} __ltt_p0 = {

@@ -61,7 +61,7 @@ LTT_EMIT_FN __ltt_emit_sample_switch(uint16_t prev_dom, uint16_t prev_vcpu,
 				     uint16_t next_dom, uint16_t next_vcpu)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint16_t prev_dom;
 		uint16_t prev_vcpu;
 		uint16_t next_dom;
@@ -110,7 +110,7 @@ LTT_EMIT_FN __ltt_emit_sample_all_widths(uint8_t a_u8, uint64_t a_u64,
 					 int32_t a_s32, int64_t a_s64)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint8_t a_u8;
 		uint64_t a_u64;
 		int8_t a_s8;
@@ -167,20 +167,19 @@ LTT_EMIT_FN __ltt_emit_sample_hex_and_arrays(uint64_t mfn,
 					     int32_t delta)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint64_t mfn;
 		uint32_t args[4];
 		uint8_t bytes[16];
 		uint8_t states[3];
 		int32_t delta;
-	} __ltt_p0 = {
-		.mfn = mfn,
-		.delta = delta,
-	};
+	} __ltt_p0;
 
+	__ltt_p0.mfn = mfn;
 	ltt_env_memcpy(__ltt_p0.args, args, sizeof(__ltt_p0.args));
 	ltt_env_memcpy(__ltt_p0.bytes, bytes, sizeof(__ltt_p0.bytes));
 	ltt_env_memcpy(__ltt_p0.states, states, sizeof(__ltt_p0.states));
+	__ltt_p0.delta = delta;
 	if (ltt_tp_reserve(&__ltt_ctx, LTT_EV_SAMPLE_HEX_AND_ARRAYS,
 			   sizeof(__ltt_p0)))
 		return;
@@ -214,7 +213,7 @@ LTT_EMIT_FN __ltt_emit_sample_enums(uint8_t state, int8_t tick, uint64_t flags,
 				    int64_t wide, uint32_t code)
 {
 	struct ltt_reserve_ctx __ltt_ctx;
-	struct __attribute__((packed)) {
+	struct __attribute__((__packed__)) {
 		uint8_t state;
 		int8_t tick;
 		uint64_t flags;
