@@ -127,10 +127,39 @@ static __always_inline void ltt_env_write_once(uint64_t *p, uint64_t v)
 	WRITE_ONCE(*p, v);
 }
 
-#define ltt_env_smp_wmb() smp_wmb()
-#define ltt_env_smp_rmb() smp_rmb()
-#define ltt_env_smp_mb() smp_mb()
-#define ltt_env_barrier() barrier()
+/*
+ * Functions, not aliases of the kernel macros: smp_mb() and friends are
+ * do { } while (0) statements on some configurations, and include/ltt/ also
+ * uses the barriers inside expressions.
+ */
+static __always_inline void ltt_env_smp_wmb(void)
+{
+	smp_wmb();
+}
+
+static __always_inline void ltt_env_smp_rmb(void)
+{
+	smp_rmb();
+}
+
+static __always_inline void ltt_env_smp_mb(void)
+{
+	smp_mb();
+}
+
+static __always_inline void ltt_env_barrier(void)
+{
+	barrier();
+}
+
+/* A TSC read ordered after every earlier memory access of this CPU. */
+static __always_inline uint64_t ltt_env_read_tsc_ordered(void)
+{
+	smp_mb();
+	return rdtsc_ordered();
+}
+#define ltt_env_read_tsc_ordered ltt_env_read_tsc_ordered
+
 /* Constant-size copies (most records) become plain moves. */
 #define ltt_env_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define ltt_env_memset(d, c, n) __builtin_memset((d), (c), (n))

@@ -25,6 +25,15 @@ typedef _Bool bool;
 #define true 1
 #define false 0
 
+/*
+ * Xen and Linux define these plain words as macros (Xen's compiler.h,
+ * Linux's compiler_attributes.h), so code that uses them as attribute
+ * names, __attribute__((noinline)), does not compile there: define them
+ * here too, so this test catches it as well.
+ */
+#define noinline __attribute__((__noinline__))
+#define always_inline __inline__ __attribute__((__always_inline__))
+
 struct ltt_buf;
 
 /* One byte per event id: a disabled tracepoint costs this one load. */

@@ -48,7 +48,7 @@ std::string calls_c(const genevent::FacilitySet& set) {
     }
     out += '\n';
     for (const genevent::IntType type : array_types) {
-        out += fmt::format("static const {} ltt_test_{}[256];\n", genevent::c_type(type),
+        out += fmt::format("static const {} ltt_test_{}[256] = {{0}};\n", genevent::c_type(type),
                            genevent::to_string(type));
     }
     out += "\nvoid ltt_compile_test_call_all(void);\n\n";
@@ -63,6 +63,15 @@ std::string calls_c(const genevent::FacilitySet& set) {
         }
     }
     out += "}\n";
+    // The rest of the writer API an environment uses besides the
+    // tracepoints (set-up and the timer/IPI flush), compiled with the same
+    // flags.
+    out += "\nint ltt_compile_test_ring(struct ltt_buf *b, void *ctl, void *cons, void *data,\n"
+           "\t\t\t  const struct ltt_buf_config *cfg);\n\n"
+           "int ltt_compile_test_ring(struct ltt_buf *b, void *ctl, void *cons, void *data,\n"
+           "\t\t\t  const struct ltt_buf_config *cfg)\n{\n"
+           "\tif (ltt_buf_init(b, ctl, cons, data, cfg))\n\t\treturn -1;\n"
+           "\treturn ltt_switch(b, 0);\n}\n";
     return out;
 }
 
