@@ -18,11 +18,9 @@ generated=$6
 
 hdr=${LTT_KERNEL_HEADERS:-}
 if [ -z "$hdr" ]; then
-	for dir in /usr/src/linux-headers-*-amd64; do
-		[ -f "$dir/Makefile" ] && echo "$dir"
-	done | sort -V | tail -n 1 >"${TMPDIR:-/tmp}/ltt-kmod-hdr.$$"
-	hdr=$(cat "${TMPDIR:-/tmp}/ltt-kmod-hdr.$$")
-	rm -f "${TMPDIR:-/tmp}/ltt-kmod-hdr.$$"
+	hdr=$(for dir in /usr/src/linux-headers-*-amd64; do
+		if [ -f "$dir/Makefile" ]; then echo "$dir"; fi
+	done | sort -V | tail -n 1)
 fi
 if [ -z "$hdr" ] || [ ! -f "$hdr/Makefile" ]; then
 	echo "SKIPPED: no kernel headers (apt-get install linux-headers-amd64)"
