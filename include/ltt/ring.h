@@ -275,7 +275,7 @@ static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
 
 /* The slow part of a reservation: the record opens a sub-buffer (and maybe
  * closes the current one). Kept out of line: it runs once per sub-buffer. */
-static __attribute__((noinline)) int
+static __attribute__((__noinline__)) int
 ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 		   uint32_t len, uint64_t old)
 {
@@ -284,7 +284,9 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 	int close, ext, lost;
 
 	for (;;) {
-		tsc = ltt_env_read_tsc();
+		/* Ordered: this TSC starts a packet, so it must not be older
+		 * than the end a remote ltt_switch() gave the previous one. */
+		tsc = ltt_env_read_tsc_ordered();
 		in_sb = (uint32_t)(old & (b->subbuf_size - 1));
 		close = in_sb != 0;
 		begin = close ? old - in_sb + b->subbuf_size : old;

@@ -8,7 +8,7 @@ set -euo pipefail
 stress=$1 bt=$2 work=$3 mode=$4
 rm -rf "$work"
 mkdir -p "$work"
-timeout 120 "$stress" --mode "$mode" --seconds 1.5 --reader-pause-us 300 \
+timeout 120 "$stress" --mode "$mode" --seconds 0.5 --reader-pause-us 1000 \
 	--out "$work/trace" --json "$work/summary.json" >/dev/null
 timeout 300 "$bt" "$work/trace" >"$work/events.txt" 2>"$work/bt-stderr.txt" || {
 	echo "babeltrace2 failed:"; head -20 "$work/bt-stderr.txt"; exit 1; }

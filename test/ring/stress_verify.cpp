@@ -32,6 +32,7 @@ cpu_result verify_cpu(std::uint32_t cpu, const std::vector<std::vector<std::uint
     std::uint64_t last_tsc = 0;
     std::uint64_t prev_packet_seq = 0;
     std::uint64_t cur_seq = 0;
+    std::uint64_t prev_end = 0;
     auto fail = [&](std::string msg) {
         if (res.errors.size() < 20)
             res.errors.push_back(
@@ -66,6 +67,10 @@ cpu_result verify_cpu(std::uint32_t cpu, const std::vector<std::vector<std::uint
         }
         if (h.timestamp_begin < last_tsc || h.timestamp_end < h.timestamp_begin)
             fail("packet timestamps out of order");
+        if (res.packets && h.timestamp_begin < prev_end)
+            fail(fmt::format("packet begins {} cycles before the previous one ended",
+                             prev_end - h.timestamp_begin));
+        prev_end = h.timestamp_end;
         prev_packet_seq = h.packet_seq_num;
         res.last_discarded = h.events_discarded;
         res.packets++;
