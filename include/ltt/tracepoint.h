@@ -10,7 +10,22 @@
  *   - LTT_ENV_EVENT_ENABLED(id): an lvalue-free expression, non-zero when event
  *     id is enabled; must cost one load (e.g. a byte array indexed by id)
  *   - ltt_env_current_buf(): the struct ltt_buf of the current CPU, or NULL
- *   - the primitives ring.h lists (TSC, atomics, barriers)
+ *   - uint64_t ltt_env_read_tsc(void)
+ *   - on uint64_t words: ltt_env_cmpxchg_local(p, old, new) (atomic against
+ *     interrupts on this CPU; returns the previous value), ltt_env_cmpxchg
+ *     (SMP-safe), ltt_env_add_local(p, v), ltt_env_add_release(p, v),
+ *     ltt_env_load_acquire(p), ltt_env_store_release(p, v),
+ *     ltt_env_read_once(p), ltt_env_write_once(p, v)
+ *   - ltt_env_smp_wmb(), ltt_env_smp_rmb(), ltt_env_smp_mb(),
+ *     ltt_env_barrier(): usable inside expressions (functions, or macros
+ *     that are expressions)
+ *   - optional (ltt/compiler.h has defaults): ltt_env_memcpy, ltt_env_memset,
+ *     ltt_env_read_once32, ltt_env_read_tsc_ordered (a TSC read ordered
+ *     after all earlier memory accesses: needed where ltt_switch() runs on
+ *     another CPU than the writers)
+ *   - kernel target only: ltt_env_write_begin()/ltt_env_write_end() around
+ *     each record (Linux: preemption off, so the task cannot migrate between
+ *     reserve and commit; Xen is not preemptible and needs none)
  *
  * A generated tracepoint looks like:
  *
