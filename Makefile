@@ -9,7 +9,7 @@ DESTDIR    ?=
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps check check-fast check-san check-tsan bench install format format-check clean
+.PHONY: all deps deps-if-missing check check-fast check-san check-tsan bench install format format-check clean
 
 all: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -21,10 +21,15 @@ $(BUILD)/build.ninja:
 deps:
 	sh scripts/install-deps.sh
 
+# The README's commands work on a fresh machine: install what is missing.
+deps-if-missing:
+	sh scripts/install-deps.sh --if-missing
+
 # Every test through CTest: the normal build, then the same tests under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then the concurrency tests
 # under ThreadSanitizer.
-check: check-fast check-san check-tsan
+check: deps-if-missing
+	$(MAKE) check-fast check-san check-tsan
 
 check-fast: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
