@@ -195,8 +195,9 @@ static inline int ltt_open_check(struct ltt_buf *b, uint64_t begin)
 		/* Untrusted: a valid position is sub-buffer aligned and at most
 		 * one buffer behind the writer. Anything else is counted and
 		 * treated as "full": a broken consumer can stop the trace, not
-		 * corrupt it. */
-		uint64_t consumed = ltt_env_read_once(&b->cons->consumed);
+		 * corrupt it. Acquire: the consumer's reads of the sub-buffer
+		 * it released happen before we write into it again. */
+		uint64_t consumed = ltt_env_load_acquire(&b->cons->consumed);
 
 		if ((consumed & (b->subbuf_size - 1)) || consumed > begin ||
 		    begin - consumed > b->buf_size) {
