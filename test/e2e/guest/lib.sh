@@ -1,0 +1,99 @@
+# shellcheck shell=sh
+# Helpers for a scenario's guest.sh, which /init sources after this file
+# (busybox ash, `set -eu`, cwd /tmp). In the environment:
+#   E2E_OUT           the host share (/mnt/host = e2e-out/SCENARIO/guest/ on the host)
+#   E2E_SCENARIO      the scenario's name
+#   E2E_SCENARIO_DIR  the scenario directory's copy (/e2e/scenario)
+#   E2E_KVER          the dom0 kernel version
+# plus every NAME=VALUE the scenario's GUEST_ENV set.
+
+# e2e_log MESSAGE...: a line on the console and in guest.log, with dom0 uptime.
+e2e_log() {
+	echo "ltt-e2e[$(e2e_uptime)]: $*"
+}
+
+# e2e_fail MESSAGE...: log and exit 1 (the scenario fails).
+e2e_fail() {
+	e2e_log "FAIL: $*"
+	exit 1
+}
+
+# e2e_uptime: seconds since dom0 booted (/proc/uptime, 10 ms resolution).
+e2e_uptime() {
+	read -r _e2e_up _ </proc/uptime
+	echo "$_e2e_up"
+}
+
+# e2e_timed NAME CMD...: run CMD, log its wall time, record it as result
+# "time_NAME_s" and in $E2E_LAST_SECONDS; returns CMD's status.
+e2e_timed() {
+	_e2e_name=$1
+	shift
+	_e2e_t0=$(e2e_uptime)
+	_e2e_rc=0
+	"$@" || _e2e_rc=$?
+	E2E_LAST_SECONDS=$(awk -v a="$_e2e_t0" -v b="$(e2e_uptime)" 'BEGIN { printf "%.2f", b - a }')
+	e2e_result "time_${_e2e_name}_s" "$E2E_LAST_SECONDS"
+	e2e_log "$_e2e_name: $E2E_LAST_SECONDS s (status $_e2e_rc)"
+	return "$_e2e_rc"
+}
+
+# e2e_result KEY JSON_VALUE: one entry of "results" in $E2E_OUT/result.json
+# (JSON_VALUE verbatim: a number, "a string" with its quotes, an object...).
+e2e_result() {
+	printf '"%s": %s\n' "$1" "$2" >>/tmp/e2e-results
+}
+
+# e2e_result_file KEY FILE: like e2e_result, the value being FILE's content
+# (a JSON document, e.g. what ltt-e2e-workload printed).
+e2e_result_file() {
+	e2e_result "$1" "$(tr '\n' ' ' <"$2")"
+}
+
+# e2e_bg_start NAME CMD...: start CMD in the background, its output going to
+# $E2E_OUT/NAME.log; e2e_bg_stop stops it.
+e2e_bg_start() {
+	_e2e_name=$1
+	shift
+	"$@" >"$E2E_OUT/$_e2e_name.log" 2>&1 &
+	echo $! >"/tmp/e2e-bg-$_e2e_name.pid"
+	e2e_log "started $_e2e_name (pid $!): $*"
+}
+
+# e2e_bg_stop NAME [SIGNAL [SECONDS]]: send SIGNAL (default INT) to the
+# process e2e_bg_start started, wait up to SECONDS (default 30) for it to
+# exit, SIGKILL it after that; returns its exit status (137 when killed).
+e2e_bg_stop() {
+	_e2e_name=$1
+	_e2e_sig=${2:-INT}
+	_e2e_wait=${3:-30}
+	_e2e_pid=$(cat "/tmp/e2e-bg-$_e2e_name.pid")
+	kill -s "$_e2e_sig" "$_e2e_pid" 2>/dev/null || true
+	_e2e_n=0
+	while kill -0 "$_e2e_pid" 2>/dev/null; do
+		_e2e_n=$((_e2e_n + 1))
+		if [ "$_e2e_n" -gt $((_e2e_wait * 10)) ]; then
+			e2e_log "$_e2e_name did not exit within $_e2e_wait s of SIG$_e2e_sig: SIGKILL"
+			kill -s KILL "$_e2e_pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.1
+	done
+	_e2e_rc=0
+	wait "$_e2e_pid" || _e2e_rc=$?
+	rm -f "/tmp/e2e-bg-$_e2e_name.pid"
+	e2e_log "stopped $_e2e_name (status $_e2e_rc)"
+	return "$_e2e_rc"
+}
+
+# e2e_workload NAME [ARGS...]: run ltt-e2e-workload (cpu, fork, pipe and io
+# phases of fixed work), its JSON going to $E2E_OUT/NAME.json and into
+# result.json as "NAME".
+e2e_workload() {
+	_e2e_name=$1
+	shift
+	e2e_log "workload $_e2e_name: ltt-e2e-workload $*"
+	ltt-e2e-workload "$@" >"$E2E_OUT/$_e2e_name.json"
+	e2e_result_file "$_e2e_name" "$E2E_OUT/$_e2e_name.json"
+	e2e_log "workload $_e2e_name: $(cat "$E2E_OUT/$_e2e_name.json")"
+}

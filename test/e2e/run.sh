@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Runs e2e scenarios: for each, fetches the inputs (cached), builds the
+# workload and the scenario's initramfs, boots Xen + dom0 under QEMU, and runs
+# the scenario's host-side check. Results go to e2e-out/SCENARIO/:
+#   console.log      the serial console (Xen and dom0), lines stamped with
+#                    seconds since QEMU started; console.log.cmd the QEMU command
+#   guest/           the 9p share: what dom0 wrote (guest.log, result.json,
+#                    status, dmesg.txt, traces...)
+#   boot.json        QEMU run time, time to Xen's banner and to dom0's /init
+#   check.log        the output of the scenario's check.sh
+#   run.json         host timings and the verdict
+# and a line per scenario in e2e-out/summary.txt.
+#
+#   test/e2e/run.sh [SCENARIO...]    (default: every test/e2e/scenarios/*/)
+# A scenario is a directory test/e2e/scenarios/NAME/ with scenario.conf,
+# guest.sh and optionally check.sh and summary.sh; see test/e2e/README.md.
+# Ends with "N passed, N failed"; exits non-zero if any scenario failed.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+scenario_root=test/e2e/scenarios
+
+# "run.sh --one NAME" runs one scenario in a process of its own (so that
+# `set -e` applies in it: it would not in a function called from an `if`).
+one=
+if [ "${1:-}" = --one ]; then
+	one=$2
+	set --
+fi
+if [ -z "$one" ] && [ $# -eq 0 ]; then
+	for d in "$scenario_root"/*/; do
+		d=${d%/}
+		[ ! -f "$d/scenario.conf" ] || set -- "$@" "${d##*/}"
+	done
+	[ $# -gt 0 ] || e2e_die "no scenario in $scenario_root"
+fi
+
+mkdir -p "$E2E_CACHE" "$E2E_OUT"
+workload=$E2E_CACHE/bin/ltt-e2e-workload
+if [ -z "$one" ]; then
+	# One e2e run at a time per checkout: they share the cache and e2e-out/.
+	exec 9>"$E2E_CACHE/run.lock"
+	if ! flock -n 9; then
+		e2e_log "another e2e run holds $E2E_CACHE/run.lock; waiting (up to 30 min)"
+		flock -w 1800 9 || e2e_die "timed out waiting for $E2E_CACHE/run.lock"
+	fi
+	all_start=$(e2e_now)
+	t=$(e2e_now)
+	test/e2e/fetch.sh
+	# The workload every scenario gets as /usr/local/bin/ltt-e2e-workload.
+	if [ ! -x "$workload" ] || [ test/e2e/workload/workload.c -nt "$workload" ]; then
+		mkdir -p "$(dirname "$workload")"
+		cc -O2 -Wall -Wextra -Werror -o "$workload.tmp" test/e2e/workload/workload.c
+		mv -f "$workload.tmp" "$workload"
+	fi
+	fetch_s=$(e2e_since "$t")
+fi
+# shellcheck source=/dev/null
+. "$E2E_CACHE/inputs.env"
+
+# resolve_xen XEN: the hypervisor file for a scenario's XEN setting.
+resolve_xen() {
+	case $1 in
+	stock) echo "$E2E_XEN_STOCK" ;;
+	patched)
+		local p=${E2E_XEN_PATCHED:-work-xen/xen}
+		[ -f "$p" ] || e2e_die "patched Xen $p missing: run make xen (or set E2E_XEN_PATCHED)"
+		echo "$p"
+		;;
+	*)
+		[ -f "$1" ] || e2e_die "XEN=$1: no such file"
+		echo "$1"
+		;;
+	esac
+}
+
+# run_scenario NAME: one scenario; exits with its verdict.
+run_scenario() {
+	name=$1
+	dir=$scenario_root/$name
+	[ -f "$dir/scenario.conf" ] || e2e_die "$dir/scenario.conf: no such file"
+	out=$E2E_OUT/$name
+	rm -rf "$out"
+	mkdir -p "$out"
+	start=$(e2e_now)
+
+	# scenario.conf defaults.
+	DESCRIPTION=
+	XEN=stock
+	XEN_ARGS=
+	DOM0_ARGS=
+	TIMEOUT=300
+	GUEST_TIMEOUT=180
+	PREPARE=
+	BINS=()
+	FILES=()
+	GUEST_ENV=()
+	# shellcheck source=/dev/null
+	. "$dir/scenario.conf"
+	e2e_log "=== $name: $DESCRIPTION"
+
+	if [ -n "$PREPARE" ]; then
+		e2e_log "$name: prepare: $PREPARE"
+		bash -c "$PREPARE" || e2e_die "$name: PREPARE failed: $PREPARE"
+	fi
+	xen=$(resolve_xen "$XEN")
+
+	t=$(e2e_now)
+	args=(-o "$out/initrd.cpio.gz" -s "$dir" -t "$GUEST_TIMEOUT" -b "$workload")
+	for b in "${BINS[@]}"; do
+		[ -x "${b%%:*}" ] || e2e_die "$name: binary ${b%%:*} missing (build it first: make all?)"
+		args+=(-b "$b")
+	done
+	for f in "${FILES[@]}"; do args+=(-f "$f"); done
+	for e in "${GUEST_ENV[@]}"; do args+=(-e "$e"); done
+	test/e2e/mkinitramfs.sh "${args[@]}"
+	initramfs_s=$(e2e_since "$t")
+
+	t=$(e2e_now)
+	status=0
+	test/e2e/boot.sh -x "$xen" -i "$out/initrd.cpio.gz" -s "$out/guest" -l "$out/console.log" \
+		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" || status=$?
+	boot_s=$(e2e_since "$t")
+
+	# The TSC frequency Xen measured (xentrace/xenalyze and CTF need it).
+	mhz=$(sed -n 's/.*(XEN) Detected \([0-9.]*\) MHz processor.*/\1/p' "$out/console.log" | head -n 1)
+
+	check_s=0
+	if [ "$status" = 0 ] && [ -f "$dir/check.sh" ]; then
+		t=$(e2e_now)
+		e2e_log "$name: host check"
+		E2E_SCENARIO=$name E2E_RESULT_DIR=$out E2E_SHARE=$out/guest \
+			E2E_CONSOLE=$out/console.log E2E_XEN_MHZ=${mhz:-0} \
+			bash "$dir/check.sh" 2>&1 | tee "$out/check.log" || status=$?
+		[ "$status" = 0 ] || e2e_log "$name: check.sh failed (status $status), see $out/check.log"
+		check_s=$(e2e_since "$t")
+	fi
+
+	verdict=PASS
+	[ "$status" = 0 ] || verdict=FAIL
+	total_s=$(e2e_since "$start")
+	boot_json=$(cat "$out/boot.json" 2>/dev/null || echo null)
+	cat >"$out/run.json" <<JSON
+{"scenario": "$name", "verdict": "$verdict", "status": $status, "xen": "$xen",
+ "xen_cpu_mhz": ${mhz:-null}, "initramfs_s": $initramfs_s, "boot_and_run_s": $boot_s,
+ "check_s": $check_s, "total_s": $total_s, "boot": $boot_json}
+JSON
+	e2e_log "$name: $verdict in $total_s s (initramfs $initramfs_s s, QEMU $boot_s s, check $check_s s)"
+	[ "$status" = 0 ]
+}
+
+if [ -n "$one" ]; then
+	run_scenario "$one"
+	exit
+fi
+
+passed=0
+failed=0
+: >"$E2E_OUT/summary.txt"
+for name in "$@"; do
+	if "$0" --one "$name"; then
+		passed=$((passed + 1))
+		echo "PASS $name" >>"$E2E_OUT/summary.txt"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name (see $E2E_OUT/$name/)" >>"$E2E_OUT/summary.txt"
+	fi
+done
+e2e_log "fetch and workload build $fetch_s s; whole e2e $(e2e_since "$all_start") s"
+cat "$E2E_OUT/summary.txt"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" = 0 ]
