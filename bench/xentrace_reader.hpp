@@ -1,0 +1,113 @@
+// xentrace_reader.hpp - reads the binary files Xen's xentrace writes.
+//
+// Layout (xen/include/public/trace.h, tools/xentrace/xentrace.c of Xen 4.17),
+// all little-endian u32 words:
+//
+//   record   header: bits 0-27 event id, bits 28-30 number of data words
+//            (0..7), bit 31 a 64-bit TSC follows (low word, then high word);
+//            then the data words. 4 + 8 + 28 bytes at most.
+//   file     a sequence of per-CPU windows, each a TRC_TRACE_CPU_CHANGE record
+//            (0x0001f003, 2 data words: the physical CPU, then the byte count
+//            of the window's records that follow) and the records xentrace
+//            copied out of that CPU's trace buffer. A window ends on a record
+//            boundary; a buffer that wrapped inside the window is copied in
+//            two pieces, still contiguous in the file.
+//
+// Inside windows Xen itself writes TRC_TRACE_WRAP_BUFFER records (padding to
+// the end of its buffer, size given by their own header) and
+// TRC_LOST_RECORDS records (first data word: records Xen dropped because the
+// buffer was full). The reader hands out every record, these and the
+// CPU-change records included, and counts them in stats().
+//
+// Every malformed input (truncated file, window or record, a window not
+// introduced by a CPU-change record, zeroed or garbage words) is an
+// ltt::format_error naming the file and the byte offset; nothing is read
+// outside the bytes given.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ltt::xentrace {
+
+inline constexpr std::uint32_t trc_gen = 0x0001f000;
+inline constexpr std::uint32_t trc_lost_records = trc_gen + 1;
+inline constexpr std::uint32_t trc_trace_wrap_buffer = trc_gen + 2;
+inline constexpr std::uint32_t trc_trace_cpu_change = trc_gen + 3;
+
+inline constexpr unsigned extra_max = 7;                 // TRACE_EXTRA_MAX
+inline constexpr std::uint32_t event_mask = 0x0fffffffu; // TRC_HD_TO_EVENT
+inline constexpr std::uint32_t cycle_flag = 0x80000000u; // TRC_HD_CYCLE_FLAG
+inline constexpr unsigned extra_shift = 28;              // TRACE_EXTRA_SHIFT
+inline constexpr std::uint32_t cpu_limit = 4096;         // Xen's NR_CPUS ceiling
+inline constexpr std::uint32_t cpu_change_size = 12;     // header + cpu + window size
+
+// True for Xen's own bookkeeping records (class TRC_GEN: lost records, buffer
+// wrap, CPU change), as opposed to traced events.
+constexpr bool is_trace_bookkeeping(std::uint32_t event) {
+    return (event & 0x0ffff000u) == trc_gen;
+}
+
+struct record {
+    std::uint64_t offset = 0; // of the record's header in the file
+    std::uint32_t event = 0;  // the 28-bit event id
+    std::uint32_t cpu = 0;    // the window's physical CPU (a CPU-change: the one it announces)
+    std::uint8_t n_extra = 0; // data words
+    bool has_tsc = false;
+    std::uint64_t tsc = 0; // valid when has_tsc
+    std::array<std::uint32_t, extra_max> extra{};
+
+    // Bytes of the record in the file.
+    std::uint32_t size() const noexcept { return 4u + (has_tsc ? 8u : 0u) + 4u * n_extra; }
+};
+
+struct reader_stats {
+    std::uint64_t records = 0;          // every record, CPU-change records included
+    std::uint64_t cpu_changes = 0;      // windows
+    std::uint64_t wraps = 0;            // TRC_TRACE_WRAP_BUFFER records
+    std::uint64_t lost_reports = 0;     // TRC_LOST_RECORDS records
+    std::uint64_t records_lost = 0;     // sum of the losses they report
+    std::uint64_t without_tsc = 0;      // records with no TSC (CPU-change ones included)
+    std::uint64_t tsc_backwards = 0;    // TSC older than the previous one of the same CPU
+    std::uint64_t bytes = 0;            // bytes read, windows' CPU-change records included
+    std::vector<std::uint64_t> per_cpu; // records in each CPU's windows (CPU-change ones not)
+
+    // CPUs with at least one record.
+    std::uint32_t cpus() const noexcept;
+};
+
+class reader {
+public:
+    // `data` is the whole file (it must outlive the reader); `name` names it
+    // in errors.
+    reader(std::span<const std::byte> data, std::string name);
+
+    // The next record; nullopt at the end of the file. Throws
+    // ltt::format_error on malformed input.
+    std::optional<record> next();
+
+    const reader_stats& stats() const noexcept { return stats_; }
+    const std::string& name() const noexcept { return name_; }
+
+private:
+    [[noreturn]] void fail(std::uint64_t offset, const std::string& problem) const;
+    std::uint32_t word(std::uint64_t offset) const noexcept;
+    record read_cpu_change();
+    record read_record();
+    void count(const record& rec);
+
+    std::span<const std::byte> data_;
+    std::string name_;
+    std::uint64_t pos_ = 0;
+    std::uint64_t window_end_ = 0; // pos_ == window_end_: a CPU-change record comes next
+    std::uint32_t cpu_ = 0;
+    reader_stats stats_;
+    std::vector<std::optional<std::uint64_t>> last_tsc_; // by CPU
+};
+
+} // namespace ltt::xentrace
