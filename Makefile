@@ -57,5 +57,13 @@ format:
 format-check:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^xen-patches/' | xargs clang-format --dry-run --Werror
 
+# The patched Xen hypervisor (xen-patches/README.md): Debian's Xen 4.17
+# source + xen-patches/ + include/ltt + genevent's Xen headers, built in
+# work-xen/ (not in git). Prints where the result is.
+.PHONY: xen
+xen: $(BUILD)/build.ninja
+	cmake --build $(BUILD) --target ltt_generated_xen
+	XEN_JOBS=$(JOBS) sh xen-patches/build-xen.sh $(BUILD)/generated/xen
+
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN)
