@@ -48,6 +48,22 @@ bench: all
 	mkdir -p $(BUILD)/bench
 	cmake --build $(BUILD) --target bench-run
 
+# End to end on real Xen 4.17 booted under QEMU (test/e2e/README.md): every
+# scenario under test/e2e/scenarios/, or only E2E_SCENARIOS="a b". Inputs are
+# cached in work-xen/e2e/, results go to e2e-out/. Each QEMU run has its own
+# time limit (scenario.conf); E2E_TIMEOUT bounds the whole run.
+E2E_SCENARIOS ?=
+E2E_TIMEOUT   ?= 2400
+
+.PHONY: e2e demo
+
+e2e:
+	timeout -k 30 $(E2E_TIMEOUT) test/e2e/run.sh $(E2E_SCENARIOS)
+
+# The e2e run, then a readable summary of what each scenario recorded.
+demo:
+	timeout -k 30 $(E2E_TIMEOUT) test/e2e/demo.sh $(E2E_SCENARIOS)
+
 install: all
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 

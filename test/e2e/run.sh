@@ -12,6 +12,7 @@
 # and a line per scenario in e2e-out/summary.txt.
 #
 #   test/e2e/run.sh [SCENARIO...]    (default: every test/e2e/scenarios/*/)
+# A SCENARIO is a name under test/e2e/scenarios/ or a directory path.
 # A scenario is a directory test/e2e/scenarios/NAME/ with scenario.conf,
 # guest.sh and optionally check.sh and summary.sh; see test/e2e/README.md.
 # Ends with "N passed, N failed"; exits non-zero if any scenario failed.
@@ -65,7 +66,7 @@ resolve_xen() {
 	case $1 in
 	stock) echo "$E2E_XEN_STOCK" ;;
 	patched)
-		local p=${E2E_XEN_PATCHED:-work-xen/xen}
+		local p=${E2E_XEN_PATCHED:-work-xen/xen-ltt/xen/xen}
 		[ -f "$p" ] || e2e_die "patched Xen $p missing: run make xen (or set E2E_XEN_PATCHED)"
 		echo "$p"
 		;;
@@ -78,8 +79,12 @@ resolve_xen() {
 
 # run_scenario NAME: one scenario; exits with its verdict.
 run_scenario() {
-	name=$1
-	dir=$scenario_root/$name
+	# A name under test/e2e/scenarios/, or the path of a scenario directory.
+	case $1 in
+	*/*) dir=${1%/} ;;
+	*) dir=$scenario_root/$1 ;;
+	esac
+	name=${dir##*/}
 	[ -f "$dir/scenario.conf" ] || e2e_die "$dir/scenario.conf: no such file"
 	out=$E2E_OUT/$name
 	rm -rf "$out"
@@ -119,13 +124,17 @@ run_scenario() {
 	initramfs_s=$(e2e_since "$t")
 
 	t=$(e2e_now)
+	# Other work on the host slows the emulated CPUs down: note the load.
+	load_before=$(cut -d' ' -f1 /proc/loadavg)
 	status=0
 	test/e2e/boot.sh -x "$xen" -i "$out/initrd.cpio.gz" -s "$out/guest" -l "$out/console.log" \
 		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" || status=$?
 	boot_s=$(e2e_since "$t")
+	load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 	# The TSC frequency Xen measured (xentrace/xenalyze and CTF need it).
 	mhz=$(sed -n 's/.*(XEN) Detected \([0-9.]*\) MHz processor.*/\1/p' "$out/console.log" | head -n 1)
+	xen_version=$(sed -n 's/.*(XEN) Xen version \([^ ]*\) .*/\1/p' "$out/console.log" | head -n 1)
 
 	check_s=0
 	if [ "$status" = 0 ] && [ -f "$dir/check.sh" ]; then
@@ -143,11 +152,12 @@ run_scenario() {
 	total_s=$(e2e_since "$start")
 	boot_json=$(cat "$out/boot.json" 2>/dev/null || echo null)
 	cat >"$out/run.json" <<JSON
-{"scenario": "$name", "verdict": "$verdict", "status": $status, "xen": "$xen",
+{"scenario": "$name", "verdict": "$verdict", "status": $status, "xen": "$xen", "xen_version": "$xen_version",
  "xen_cpu_mhz": ${mhz:-null}, "initramfs_s": $initramfs_s, "boot_and_run_s": $boot_s,
- "check_s": $check_s, "total_s": $total_s, "boot": $boot_json}
+ "check_s": $check_s, "total_s": $total_s, "host_load_before": $load_before,
+ "host_load_after": $load_after, "boot": $boot_json}
 JSON
-	e2e_log "$name: $verdict in $total_s s (initramfs $initramfs_s s, QEMU $boot_s s, check $check_s s)"
+	e2e_log "$name: $verdict in $total_s s (initramfs $initramfs_s s, QEMU $boot_s s, check $check_s s; host load $load_before -> $load_after)"
 	[ "$status" = 0 ]
 }
 
@@ -161,9 +171,13 @@ failed=0
 : >"$E2E_OUT/summary.txt"
 for name in "$@"; do
 	if "$0" --one "$name"; then
+		name=${name%/}
+		name=${name##*/}
 		passed=$((passed + 1))
 		echo "PASS $name" >>"$E2E_OUT/summary.txt"
 	else
+		name=${name%/}
+		name=${name##*/}
 		failed=$((failed + 1))
 		echo "FAIL $name (see $E2E_OUT/$name/)" >>"$E2E_OUT/summary.txt"
 	fi

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 	/* Sized for about 1 s per phase in a 2-vCPU dom0 under QEMU TCG. */
 	const uint64_t spin_iterations = (uint64_t)(500e6 * scale);
 	const long forks = (long)(300 * scale);
-	const long round_trips = (long)(5000 * scale);
+	const long round_trips = (long)(3000 * scale);
 	const long io_files = (long)(32 * scale);
 	const long io_kib = 1024;
 
