@@ -13,6 +13,7 @@
 #
 #   test/e2e/fetch.sh
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -53,9 +54,20 @@ download() {
 meta_ver=$(pkg_version linux-headers-amd64)
 [ -n "$meta_ver" ] || meta_ver=$(pkg_version linux-image-amd64)
 [ -n "$meta_ver" ] || e2e_die "no linux-image-amd64 candidate: run apt-get update"
-kpkg=$(apt-cache depends "linux-image-amd64=$meta_ver" 2>/dev/null |
-	awk '$1 == "Depends:" && $2 ~ /^linux-image-6/ { print $2; exit }')
-[ -n "$kpkg" ] || e2e_die "cannot resolve linux-image-amd64=$meta_ver to a kernel package"
+kernel_pkg() {
+	apt-cache depends "linux-image-amd64=$1" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-6/ { print $2; exit }'
+}
+kpkg=$(kernel_pkg "$meta_ver")
+if [ -z "$kpkg" ]; then
+	# The installed headers' version is gone from the archive's index.
+	cand=$(pkg_version linux-image-amd64)
+	e2e_log "warning: linux-image-amd64=$meta_ver not in apt's lists; using $cand" \
+		"(a module built against the installed linux-headers-amd64 will not load)"
+	meta_ver=$cand
+	kpkg=$(kernel_pkg "$meta_ver")
+fi
+[ -n "$kpkg" ] || e2e_die "cannot resolve linux-image-amd64=$meta_ver to a kernel package (apt-get update?)"
 kver=${kpkg#linux-image-}
 kver=${kver%-unsigned}
 kdir=$E2E_CACHE/kernel-$kver
