@@ -16,6 +16,9 @@
  *   LTT_TRACE(ltt_tracepoint)
  *       a site that only ltt-xen has (no xentrace record exists there).
  *
+ *   if ( LTT_XENTRACE_SITES && ... ) { xentrace block }
+ *       an existing xentrace block that cannot be a macro argument.
+ *
  * The tracepoints are genevent's ltt_trace_<facility>_<event>() functions,
  * generated from the XML files of facilities/xen/ into ltt-gen/: a
  * disabled one costs one byte load and one predictable branch.
@@ -38,6 +41,12 @@
 
 #define LTT_TRACE(tp) do { tp; } while ( 0 )
 
+/* Hypercall numbers are u8 in the records (NR_hypercalls is 64). */
+static inline uint8_t ltt_hypercall_nr(unsigned long nr)
+{
+    return nr > 255 ? 255 : nr;
+}
+
 #else /* !CONFIG_LTT */
 
 #define LTT_TRACE(tp) do { } while ( 0 )
@@ -56,6 +65,17 @@
     } while ( 0 )
 #else
 #define TRACE_DUAL(xentrace_stmt, ltt_tp) do { xentrace_stmt; } while ( 0 )
+#endif
+
+/*
+ * For a xentrace site that cannot be a macro argument (a block with bare
+ * commas, e.g. an array initialiser): guard it with
+ *     if ( LTT_XENTRACE_SITES && unlikely(tb_init_done) )
+ */
+#ifdef CONFIG_LTT_TRACE_LTT_ONLY
+#define LTT_XENTRACE_SITES false
+#else
+#define LTT_XENTRACE_SITES true
 #endif
 
 struct xen_sysctl_ltt_op;
