@@ -83,7 +83,7 @@ struct resolved_class {
 } // namespace
 
 comparison compare(std::span<const std::byte> data, const std::string& name,
-                   const channel_encoding& channel) {
+                   const channel_encoding& channel, const compare_options& options) {
     comparison out;
     out.file = name;
     xentrace::reader reader(data, name);
@@ -96,6 +96,9 @@ comparison compare(std::span<const std::byte> data, const std::string& name,
         auto it = classes.find(rec->event);
         if (it == classes.end()) {
             resolved_class rc{classify(rec->event), {}};
+            if (options.hypercall_args && rc.cls.ours[0] == "hypercall_entry" &&
+                rc.cls.ours[1].empty())
+                rc.cls.ours[1] = "hypercall_args";
             if (rc.cls.kind == match::equivalent)
                 for (std::string_view ours : rc.cls.ours)
                     if (!ours.empty())

@@ -43,6 +43,7 @@ public:
     // The event named `name`; std::invalid_argument when the channel has no
     // such event or its size is not fixed.
     const event_info& event(std::string_view name) const;
+    bool has(std::string_view name) const { return events_.find(name) != events_.end(); }
     ltt::event_header_kind header() const noexcept { return header_; }
     std::uint32_t event_count() const noexcept { return count_; }
 
@@ -80,8 +81,15 @@ struct comparison {
     void add(const comparison& other);
 };
 
+struct compare_options {
+    // xentrace's hypercall records carry the arguments; ltt-xen's
+    // hypercall_entry only the number, the arguments being a separate event
+    // (hypercall_args). When set, each hypercall counts as both.
+    bool hypercall_args = false;
+};
+
 // Reads a whole xentrace file (ltt::format_error on bad input) and compares.
 comparison compare(std::span<const std::byte> data, const std::string& name,
-                   const channel_encoding& channel);
+                   const channel_encoding& channel, const compare_options& options = {});
 
 } // namespace ltt::bench

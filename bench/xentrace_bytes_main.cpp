@@ -154,7 +154,10 @@ int main(int argc, char** argv) {
         fmt::print("xentrace vs ltt-xen record encoding, per event (ltt-xen: {} header, {} Xen "
                    "events; payload sizes from genevent's descriptors)\n\n",
                    ltt::to_string(channel.header()), channel.event_count());
-        comparison all;
+        // The variant where hypercalls also record their arguments, as
+        // xentrace's hypercall records always do.
+        const bool args_variant = channel.has("hypercall_args");
+        comparison all, all_args;
         all.file = "all files";
         nlohmann::json per_file = nlohmann::json::array();
         for (const std::string& file : files) {
@@ -165,9 +168,22 @@ int main(int argc, char** argv) {
             per_file.push_back(to_json(c));
             per_file.back()["file"] = name;
             all.add(c);
+            if (args_variant) {
+                const comparison a =
+                    ltt::bench::compare(mapped.bytes(), file, channel, {.hypercall_args = true});
+                per_file.back()["ltt_bytes_per_event_with_hypercall_args"] = a.ours_per_event();
+                all_args.add(a);
+            }
         }
         if (files.size() > 1)
             print(all, "all files together", top);
+        if (args_variant)
+            fmt::print(
+                "With hypercall_args enabled too (the arguments xentrace's hypercall "
+                "records carry): ltt-xen {:.2f} bytes/event over all files, ratio {:.2f}\n\n",
+                all_args.ours_per_event(),
+                static_cast<double>(all_args.our_bytes) /
+                    static_cast<double>(all_args.xentrace_bytes));
         fmt::print(
             "Not counted on either side: framing (xentrace's 12-byte CPU-change record per "
             "window, ltt-xen's 84-byte packet header per sub-buffer) and xentrace's TRC_GEN "
@@ -178,6 +194,9 @@ int main(int argc, char** argv) {
             "CPU's previous TSC.\n");
         if (!json_out.empty()) {
             nlohmann::json j = {{"files", per_file}, {"combined", to_json(all)}};
+            if (args_variant)
+                j["combined"]["ltt_bytes_per_event_with_hypercall_args"] =
+                    all_args.ours_per_event();
             std::ofstream out(json_out);
             out << j.dump(2) << "\n";
             if (!out) {
