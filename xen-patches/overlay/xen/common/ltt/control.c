@@ -286,6 +286,9 @@ static int ltt_start(void)
 
     put_cpu_maps();
 
+    /* The state the trace starts in: domains, vCPUs, event channels. */
+    ltt_statedump();
+
     return 0;
 }
 

@@ -74,6 +74,9 @@ void ltt_quiesce(void);
 void ltt_notify_dom0(void);
 unsigned int ltt_flush_all(uint32_t flags);
 
+/* statedump.c */
+void ltt_statedump(void);
+
 #endif /* __LTT_PRIVATE_H__ */
 
 /*

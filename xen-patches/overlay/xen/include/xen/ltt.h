@@ -41,6 +41,21 @@
 
 #define LTT_TRACE(tp) do { tp; } while ( 0 )
 
+struct domain;
+struct vcpu;
+
+/* domain_guest_type of a domain (common/ltt/statedump.c). */
+uint8_t ltt_domain_guest_type(const struct domain *d);
+
+/* time_tsc_params for a vCPU whose TSC offset is (being set to) offset. */
+void ltt_tsc_params(const struct vcpu *v, uint64_t offset);
+
+#define LTT_TSC_PARAMS(v, offset)                               \
+    do {                                                        \
+        if ( ltt_event_enabled(LTT_EV_TIME_TSC_PARAMS) )        \
+            ltt_tsc_params(v, offset);                          \
+    } while ( 0 )
+
 /* Hypercall numbers are u8 in the records (NR_hypercalls is 64). */
 static inline uint8_t ltt_hypercall_nr(unsigned long nr)
 {
@@ -50,6 +65,7 @@ static inline uint8_t ltt_hypercall_nr(unsigned long nr)
 #else /* !CONFIG_LTT */
 
 #define LTT_TRACE(tp) do { } while ( 0 )
+#define LTT_TSC_PARAMS(v, offset) do { } while ( 0 )
 
 #endif /* CONFIG_LTT */
 
