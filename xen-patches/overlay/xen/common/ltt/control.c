@@ -468,6 +468,7 @@ int ltt_sysctl(struct xen_sysctl_ltt_op *op)
 static int __init cf_check ltt_init(void)
 {
     ltt_notify_init();
+    ltt_hotplug_init();
 
     return 0;
 }

@@ -77,6 +77,9 @@ unsigned int ltt_flush_all(uint32_t flags);
 /* statedump.c */
 void ltt_statedump(void);
 
+/* hotplug.c */
+void ltt_hotplug_init(void);
+
 #endif /* __LTT_PRIVATE_H__ */
 
 /*
