@@ -59,6 +59,8 @@ void comparison::add(const comparison& o) {
     our_bytes += o.our_bytes;
     our_records += o.our_records;
     extended_headers += o.extended_headers;
+    equivalent_xentrace_bytes += o.equivalent_xentrace_bytes;
+    equivalent_our_bytes += o.equivalent_our_bytes;
     for (const auto& [name, t] : o.classes) {
         class_tally& mine = classes[name];
         if (mine.count == 0) {
@@ -141,6 +143,10 @@ comparison compare(std::span<const std::byte> data, const std::string& name,
         out.events++;
         out.xentrace_bytes += rec->size();
         out.our_bytes += bytes;
+        if (rc.cls.kind == match::equivalent) {
+            out.equivalent_xentrace_bytes += rec->size();
+            out.equivalent_our_bytes += bytes;
+        }
         class_tally& t = out.classes[rc.cls.name];
         if (t.count == 0) {
             t.name = rc.cls.name;

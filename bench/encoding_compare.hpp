@@ -73,6 +73,8 @@ struct comparison {
     std::uint64_t our_bytes = 0;
     std::uint64_t our_records = 0; // may exceed events: one xentrace record can be two of ours
     std::uint64_t extended_headers = 0;
+    std::uint64_t equivalent_xentrace_bytes = 0; // of the events with an equivalent
+    std::uint64_t equivalent_our_bytes = 0;
     std::map<std::string, class_tally> classes; // by class name
 
     double xentrace_per_event() const;

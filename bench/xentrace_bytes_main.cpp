@@ -44,6 +44,10 @@ double per(std::uint64_t bytes, std::uint64_t n) {
     return n ? static_cast<double>(bytes) / static_cast<double>(n) : 0.0;
 }
 
+double ratio(std::uint64_t ours, std::uint64_t theirs) {
+    return theirs ? static_cast<double>(ours) / static_cast<double>(theirs) : 0.0;
+}
+
 double pct(std::uint64_t part, std::uint64_t whole) {
     return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -70,14 +74,16 @@ void print(const comparison& c, const char* title, unsigned top) {
     fmt::print("  events compared {} ({} TRC_GEN bookkeeping records excluded from both sides)\n",
                grouped(c.events), grouped(c.excluded));
     fmt::print("  bytes/event   xentrace {:6.2f}   ltt-xen {:6.2f}   ratio {:.2f}\n",
-               c.xentrace_per_event(), c.ours_per_event(),
-               c.xentrace_bytes
-                   ? static_cast<double>(c.our_bytes) / static_cast<double>(c.xentrace_bytes)
-                   : 0.0);
+               c.xentrace_per_event(), c.ours_per_event(), ratio(c.our_bytes, c.xentrace_bytes));
     fmt::print("  with an ltt-xen equivalent {} ({:.1f}%); without one {} ({:.1f}%, counted "
                "conservatively: our header + xentrace's data words); extended headers {}\n",
                grouped(c.equivalent), pct(c.equivalent, c.events), grouped(c.conservative),
                pct(c.conservative, c.events), grouped(c.extended_headers));
+    fmt::print("  on the events with an equivalent alone: xentrace {:.2f}, ltt-xen {:.2f}, ratio "
+               "{:.2f}\n",
+               per(c.equivalent_xentrace_bytes, c.equivalent),
+               per(c.equivalent_our_bytes, c.equivalent),
+               ratio(c.equivalent_our_bytes, c.equivalent_xentrace_bytes));
     fmt::print("  {:<28} {:>9} {:>6} {:>9} {:>8} {:>6}  {}\n", "xentrace class", "count", "share",
                "xentrace", "ltt-xen", "ratio", "ltt-xen event");
     const auto classes = by_count(c);
@@ -90,16 +96,15 @@ void print(const comparison& c, const char* title, unsigned top) {
             rest_o += t.our_bytes;
             continue;
         }
-        fmt::print(
-            "  {:<28} {:>9} {:>5.1f}% {:>9.2f} {:>8.2f} {:>6.2f}  {}\n", t.name, grouped(t.count),
-            pct(t.count, c.events), per(t.xentrace_bytes, t.count), per(t.our_bytes, t.count),
-            static_cast<double>(t.our_bytes) / static_cast<double>(t.xentrace_bytes), t.ours);
+        fmt::print("  {:<28} {:>9} {:>5.1f}% {:>9.2f} {:>8.2f} {:>6.2f}  {}\n", t.name,
+                   grouped(t.count), pct(t.count, c.events), per(t.xentrace_bytes, t.count),
+                   per(t.our_bytes, t.count), ratio(t.our_bytes, t.xentrace_bytes), t.ours);
     }
     if (rest_n)
         fmt::print("  {:<28} {:>9} {:>5.1f}% {:>9.2f} {:>8.2f} {:>6.2f}\n",
                    fmt::format("({} other classes)", classes.size() - top), grouped(rest_n),
                    pct(rest_n, c.events), per(rest_x, rest_n), per(rest_o, rest_n),
-                   static_cast<double>(rest_o) / static_cast<double>(rest_x));
+                   ratio(rest_o, rest_x));
     fmt::print("\n");
 }
 
@@ -126,13 +131,13 @@ nlohmann::json to_json(const comparison& c) {
             {"equivalent_events", c.equivalent},
             {"conservative_events", c.conservative},
             {"extended_headers", c.extended_headers},
+            {"equivalent_xentrace_bytes_per_event", per(c.equivalent_xentrace_bytes, c.equivalent)},
+            {"equivalent_ltt_bytes_per_event", per(c.equivalent_our_bytes, c.equivalent)},
             {"xentrace_bytes", c.xentrace_bytes},
             {"ltt_bytes", c.our_bytes},
             {"xentrace_bytes_per_event", c.xentrace_per_event()},
             {"ltt_bytes_per_event", c.ours_per_event()},
-            {"ratio", c.xentrace_bytes
-                          ? static_cast<double>(c.our_bytes) / static_cast<double>(c.xentrace_bytes)
-                          : 0.0},
+            {"ratio", ratio(c.our_bytes, c.xentrace_bytes)},
             {"classes", classes}};
 }
 
@@ -181,9 +186,7 @@ int main(int argc, char** argv) {
             fmt::print(
                 "With hypercall_args enabled too (the arguments xentrace's hypercall "
                 "records carry): ltt-xen {:.2f} bytes/event over all files, ratio {:.2f}\n\n",
-                all_args.ours_per_event(),
-                static_cast<double>(all_args.our_bytes) /
-                    static_cast<double>(all_args.xentrace_bytes));
+                all_args.ours_per_event(), ratio(all_args.our_bytes, all_args.xentrace_bytes));
         fmt::print(
             "Not counted on either side: framing (xentrace's 12-byte CPU-change record per "
             "window, ltt-xen's 84-byte packet header per sub-buffer) and xentrace's TRC_GEN "
