@@ -1,0 +1,314 @@
+#include "directory_source.hpp"
+
+#include <lttd/channel_file.hpp>
+#include <lttd/directory_layout.hpp>
+#include <lttd/size_parse.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lttd {
+
+namespace {
+
+constexpr std::uint32_t watch_mask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE |
+                                     IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+
+channel_info channel_from(const channel_file& c) {
+    channel_info ch;
+    ch.name = c.name;
+    ch.domain = c.domain;
+    ch.xen_domid = c.xen_domid;
+    if (c.domain == ltt::trace_domain::ust) {
+        ch.domain_name = "ust";
+        ch.trace_subdir = fmt::format("ust/{}-{}", c.name, c.pid);
+    } else {
+        ch.domain_name = c.xen_domid == 0 ? "dom0" : fmt::format("domU-{}", c.xen_domid);
+        ch.trace_subdir = fmt::format("{}/kernel", ch.domain_name);
+    }
+    ch.stream_prefix = "cpu_";
+    ch.producer_pid = c.pid;
+    ch.uuid = c.uuid;
+    ch.tsc_hz = c.tsc_hz;
+    ch.header = c.header;
+    ch.subbuf_order = c.subbuf_order;
+    ch.nr_subbufs_order = c.nr_subbufs_order();
+    ch.mode = c.mode;
+    ch.facilities = c.facilities;
+    return ch;
+}
+
+// The CPUs whose buffer files a directory holds now.
+std::vector<std::uint32_t> list_buffer_files(int dir_fd) {
+    std::vector<std::uint32_t> cpus;
+    const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return cpus;
+    DIR* d = ::fdopendir(fd);
+    if (!d) {
+        ::close(fd);
+        return cpus;
+    }
+    while (const dirent* e = ::readdir(d))
+        if (const auto cpu = cpu_of_buffer_file(e->d_name))
+            cpus.push_back(*cpu);
+    ::closedir(d);
+    return cpus;
+}
+
+} // namespace
+
+directory_source::directory_source(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+directory_source::~directory_source() {
+    teardown();
+}
+
+std::string directory_source::description() const {
+    return "dir:" + dir_.string();
+}
+
+void directory_source::setup(const requested_geometry& geometry) {
+    const auto fail = [&](const std::filesystem::path& p, const std::string& problem) {
+        throw source_error(fmt::format("{}: {}", p.string(), problem));
+    };
+    dir_fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_)
+        fail(dir_, std::strerror(errno));
+    try {
+        channel_ = channel_from(read_channel_file(dir_ / channel_file_name));
+    } catch (const channel_error& e) {
+        throw source_error(e.what());
+    }
+    // The producer owns a directory source's geometry: what create asked
+    // for must agree with it.
+    const auto channel_path = dir_ / channel_file_name;
+    if (geometry.mode && *geometry.mode != channel_.mode)
+        fail(channel_path,
+             fmt::format("the producer's buffers are in {} mode, not {} (a directory source's "
+                         "producer chooses the mode)",
+                         to_string(channel_.mode), to_string(*geometry.mode)));
+    if (geometry.subbuf_size && *geometry.subbuf_size != channel_.subbuf_size())
+        fail(channel_path,
+             fmt::format("the producer's sub-buffers are {}, not {}",
+                         format_size(channel_.subbuf_size()), format_size(*geometry.subbuf_size)));
+    if (geometry.subbufs && *geometry.subbufs != channel_.subbuf_count())
+        fail(channel_path, fmt::format("the producer has {} sub-buffers per CPU, not {}",
+                                       channel_.subbuf_count(), *geometry.subbufs));
+
+    const auto enable_path = dir_ / enable_map_name;
+    enable_fd_.reset(::openat(dir_fd_.get(), enable_map_name.data(),
+                              O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (!enable_fd_)
+        fail(enable_path, std::strerror(errno));
+    struct stat st {};
+    if (::fstat(enable_fd_.get(), &st) != 0)
+        fail(enable_path, std::strerror(errno));
+    if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != enable_map_size)
+        fail(enable_path,
+             fmt::format("must be a regular file of {} bytes (one per event id)", enable_map_size));
+    if (::flock(enable_fd_.get(), LOCK_EX | LOCK_NB) != 0)
+        fail(dir_, errno == EWOULDBLOCK
+                       ? std::string("already consumed by another session (enable.map is locked)")
+                       : fmt::format("flock enable.map: {}", std::strerror(errno)));
+    enabled_.assign(channel_.event_count(), false);
+    write_enable_map(true);
+
+    const auto notify_path = dir_ / notify_fifo_name;
+    // Read-write: with a writer always present (us), poll() never reports
+    // hang-up between two producers.
+    notify_fd_.reset(::openat(dir_fd_.get(), notify_fifo_name.data(),
+                              O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+    if (!notify_fd_)
+        fail(notify_path, std::strerror(errno));
+    if (::fstat(notify_fd_.get(), &st) != 0 || !S_ISFIFO(st.st_mode))
+        fail(notify_path, "not a FIFO");
+
+    // Watch before listing, so a file appearing in between is not missed
+    // (try_add() ignores a CPU mapped already).
+    inotify_fd_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    if (!inotify_fd_)
+        fail(dir_, fmt::format("inotify: {}", std::strerror(errno)));
+    if (::inotify_add_watch(inotify_fd_.get(), dir_.c_str(), watch_mask) < 0)
+        fail(dir_, fmt::format("inotify watch: {}", std::strerror(errno)));
+    for (const std::uint32_t cpu : list_buffer_files(dir_fd_.get()))
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_fd_.get(), dir_, cpu, channel_));
+}
+
+void directory_source::teardown() noexcept {
+    if (enable_fd_) {
+        try {
+            write_enable_map(true);
+        } catch (...) {
+            // The directory may be gone: nothing is left to disable.
+        }
+    }
+    started_ = false;
+    buffers_.clear();
+    removing_.clear();
+    inotify_fd_.reset();
+    notify_fd_.reset();
+    enable_fd_.reset(); // releases the flock
+    dir_fd_.reset();
+}
+
+std::vector<buffer_view> directory_source::buffers() const {
+    std::vector<buffer_view> out;
+    for (const auto& [cpu, b] : buffers_)
+        out.push_back(b->view());
+    return out;
+}
+
+std::optional<buffer_view> directory_source::buffer(std::uint32_t cpu) const {
+    const auto it = buffers_.find(cpu);
+    if (it == buffers_.end())
+        return std::nullopt;
+    return it->second->view();
+}
+
+std::vector<int> directory_source::poll_fds() const {
+    std::vector<int> fds;
+    if (notify_fd_)
+        fds.push_back(notify_fd_.get());
+    if (inotify_fd_ && !vanished_)
+        fds.push_back(inotify_fd_.get());
+    return fds;
+}
+
+std::vector<source_event> directory_source::handle_readable(int fd) {
+    if (fd == inotify_fd_.get())
+        return read_inotify();
+    std::vector<source_event> events;
+    if (fd == notify_fd_.get()) {
+        char buf[4096];
+        while (::read(notify_fd_.get(), buf, sizeof buf) > 0) {
+        }
+        events.push_back({source_event::kind::data, 0, {}});
+    }
+    return events;
+}
+
+void directory_source::try_add(std::uint32_t cpu, std::vector<source_event>& events) {
+    if (buffers_.contains(cpu) || vanished_)
+        return;
+    try {
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_fd_.get(), dir_, cpu, channel_));
+        refused_.erase(cpu);
+        events.push_back({source_event::kind::buffer_added, cpu, {}});
+    } catch (const source_error& e) {
+        // Report a refusal once, not at every event of the same file.
+        auto& last = refused_[cpu];
+        if (last != e.what()) {
+            last = e.what();
+            events.push_back({source_event::kind::problem, cpu, e.what()});
+        }
+    }
+}
+
+std::vector<source_event> directory_source::read_inotify() {
+    std::vector<source_event> events;
+    alignas(inotify_event) char buf[16384];
+    for (;;) {
+        const ssize_t n = ::read(inotify_fd_.get(), buf, sizeof buf);
+        if (n <= 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
+            off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+            if (ev->mask & IN_Q_OVERFLOW) {
+                // Events were dropped: look at the directory itself.
+                const auto present = list_buffer_files(dir_fd_.get());
+                for (const auto& [cpu, b] : buffers_)
+                    if (std::find(present.begin(), present.end(), cpu) == present.end() &&
+                        removing_.insert(cpu).second)
+                        events.push_back({source_event::kind::buffer_removed, cpu, {}});
+                for (const std::uint32_t cpu : present)
+                    try_add(cpu, events);
+                continue;
+            }
+            if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+                if (vanished_)
+                    continue;
+                vanished_ = true;
+                for (const auto& [cpu, b] : buffers_)
+                    if (removing_.insert(cpu).second)
+                        events.push_back({source_event::kind::buffer_removed, cpu, {}});
+                events.push_back({source_event::kind::vanished, 0,
+                                  fmt::format("{}: the source directory was {}", dir_.string(),
+                                              ev->mask & IN_MOVE_SELF ? "moved away" : "removed")});
+                continue;
+            }
+            if (ev->len == 0)
+                continue;
+            const auto cpu = cpu_of_buffer_file(ev->name);
+            if (!cpu)
+                continue;
+            if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
+                refused_.erase(*cpu);
+                if (buffers_.contains(*cpu) && removing_.insert(*cpu).second)
+                    events.push_back({source_event::kind::buffer_removed, *cpu, {}});
+            } else if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE)) {
+                try_add(*cpu, events);
+            }
+        }
+    }
+    return events;
+}
+
+int directory_source::flush(std::uint32_t cpu, flush_kind kind) {
+    const auto it = buffers_.find(cpu);
+    if (it == buffers_.end())
+        return 0;
+    return it->second->flush(kind == flush_kind::empty ? LTT_SWITCH_EMPTY : LTT_SWITCH_ACTIVE);
+}
+
+void directory_source::write_enable_map(bool all_off) {
+    std::vector<unsigned char> map(enable_map_size, 0);
+    if (!all_off)
+        for (std::size_t id = 0; id < enabled_.size() && id < map.size(); id++)
+            map[id] = enabled_[id] ? 1 : 0;
+    std::size_t done = 0;
+    while (done < map.size()) {
+        const ssize_t n = ::pwrite(enable_fd_.get(), map.data() + done, map.size() - done,
+                                   static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw source_error(fmt::format("{}: write: {}", (dir_ / enable_map_name).string(),
+                                           n < 0 ? std::strerror(errno) : "no progress"));
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void directory_source::set_events(const std::vector<bool>& enabled) {
+    enabled_ = enabled;
+    enabled_.resize(channel_.event_count(), false);
+    if (started_)
+        write_enable_map(false);
+}
+
+void directory_source::start() {
+    write_enable_map(false);
+    started_ = true;
+}
+
+void directory_source::stop() {
+    started_ = false;
+    write_enable_map(true);
+}
+
+void directory_source::release(std::uint32_t cpu) {
+    buffers_.erase(cpu);
+    removing_.erase(cpu);
+}
+
+} // namespace lttd

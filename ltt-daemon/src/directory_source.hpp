@@ -1,0 +1,63 @@
+// directory_source.hpp - buffers a producer created as files in a directory
+// (layout: lttd/directory_layout.hpp, ltt-daemon/README.md).
+//
+// Wake-ups: the producer's `notify` FIFO (opened read-write, so it never
+// reports hang-up when no producer has it open) and inotify on the directory
+// (a CPU's file appearing or disappearing, the directory going away).
+// Control: lttd writes enable.map with pwrite() (the producer maps it; all
+// zero means stopped) and holds an exclusive flock on it, so two sessions -
+// of this lttd or another - never consume one directory.
+#pragma once
+
+#include "mapped_buffer.hpp"
+#include "source.hpp"
+
+#include <lttd/unique_fd.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace lttd {
+
+class directory_source final : public source {
+public:
+    explicit directory_source(std::filesystem::path dir);
+    ~directory_source() override;
+
+    std::string description() const override;
+    void setup(const requested_geometry& geometry) override;
+    void teardown() noexcept override;
+    const channel_info& channel() const override { return channel_; }
+    std::vector<buffer_view> buffers() const override;
+    std::optional<buffer_view> buffer(std::uint32_t cpu) const override;
+    std::vector<int> poll_fds() const override;
+    std::vector<source_event> handle_readable(int fd) override;
+    int flush(std::uint32_t cpu, flush_kind kind) override;
+    void set_events(const std::vector<bool>& enabled) override;
+    void start() override;
+    void stop() override;
+    void release(std::uint32_t cpu) override;
+
+private:
+    void write_enable_map(bool all_off);
+    std::vector<source_event> read_inotify();
+    // Maps buffer `cpu` if not mapped yet; a problem event when refused.
+    void try_add(std::uint32_t cpu, std::vector<source_event>& events);
+
+    std::filesystem::path dir_;
+    channel_info channel_;
+    unique_fd dir_fd_;
+    unique_fd enable_fd_;
+    unique_fd notify_fd_;
+    unique_fd inotify_fd_;
+    std::map<std::uint32_t, std::unique_ptr<mapped_buffer>> buffers_;
+    std::set<std::uint32_t> removing_;             // reported removed, not released yet
+    std::map<std::uint32_t, std::string> refused_; // last problem per CPU file
+    std::vector<bool> enabled_;
+    bool started_ = false;
+    bool vanished_ = false;
+};
+
+} // namespace lttd

@@ -1,0 +1,93 @@
+#include "mapped_buffer.hpp"
+
+#include "buffer_check.hpp"
+
+#include <lttd/directory_layout.hpp>
+#include <lttd/unique_fd.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+namespace lttd {
+
+mapped_buffer::mapped_buffer(int dir_fd, const std::filesystem::path& dir, std::uint32_t cpu,
+                             const channel_info& channel)
+    : path_(dir / buffer_file_name(cpu)) {
+    const auto fail = [&](const std::string& problem) {
+        throw source_error(fmt::format("{}: {}", path_.string(), problem));
+    };
+    // O_NONBLOCK: a FIFO planted under a buffer file's name must not block us.
+    unique_fd fd(::openat(dir_fd, buffer_file_name(cpu).c_str(),
+                          O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (!fd)
+        fail(errno == ELOOP ? "is a symbolic link (refused)" : std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        fail(std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        fail("not a regular file");
+    const buffer_file_layout layout = layout_for(channel.subbuf_order, channel.nr_subbufs_order);
+    size_ = static_cast<std::uint64_t>(st.st_size);
+    if (size_ < sizeof(ltt_buf_ctl))
+        fail(fmt::format("{} bytes, too small for a buffer header", size_));
+    // Map what the file really has (never more: pages past its end fault),
+    // then check everything before anything else reads it.
+    base_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+    if (base_ == MAP_FAILED) {
+        base_ = nullptr;
+        fail(fmt::format("mmap: {}", std::strerror(errno)));
+    }
+    if (auto problem =
+            check_buffer_file(static_cast<const std::byte*>(base_), size_, cpu, channel)) {
+        ::munmap(base_, size_);
+        base_ = nullptr;
+        fail(*problem);
+    }
+    cons_offset_ = layout.cons_offset;
+    data_offset_ = layout.data_offset;
+    ltt_buf_config cfg{};
+    cfg.cpu = cpu;
+    cfg.mode = to_ltt_mode(channel.mode);
+    cfg.header_type =
+        channel.header == ltt::event_header_kind::compact ? LTT_HDR_COMPACT : LTT_HDR_LARGE;
+    cfg.subbuf_order = channel.subbuf_order;
+    cfg.nr_subbufs_order = channel.nr_subbufs_order;
+    std::memcpy(cfg.uuid, channel.uuid.data(), LTT_UUID_LEN);
+    auto* base = static_cast<std::uint8_t*>(base_);
+    if (ltt_buf_attach(&flusher_, base, base + cons_offset_, base + data_offset_, &cfg) != 0) {
+        ::munmap(base_, size_);
+        base_ = nullptr;
+        fail("geometry out of range");
+    }
+}
+
+mapped_buffer::~mapped_buffer() {
+    if (base_)
+        ::munmap(base_, size_);
+}
+
+buffer_view mapped_buffer::view() const noexcept {
+    auto* base = static_cast<std::uint8_t*>(base_);
+    buffer_view v;
+    v.cpu = flusher_.cpu;
+    v.ctl = base;
+    v.ctl_len = cons_offset_;
+    v.cons = base + cons_offset_;
+    v.data = base + data_offset_;
+    v.data_len = size_ - data_offset_;
+    return v;
+}
+
+int mapped_buffer::flush(int switch_flags) {
+    if (flusher_.mode == LTT_MODE_OVERWRITE &&
+        check_slot_entries(flusher_.ctl, flusher_.nr_subbufs))
+        return -1;
+    return ltt_switch(&flusher_, switch_flags);
+}
+
+} // namespace lttd

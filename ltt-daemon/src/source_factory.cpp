@@ -1,0 +1,30 @@
+#include "source_factory.hpp"
+
+#include "directory_source.hpp"
+
+#include <fmt/format.h>
+
+namespace lttd {
+
+std::uint64_t channel_info::event_count() const noexcept {
+    std::uint64_t n = 0;
+    for (const auto& f : facilities)
+        n += f.events;
+    return n;
+}
+
+std::unique_ptr<source> make_source(std::string_view spec) {
+    if (spec.starts_with("dir:")) {
+        const std::string_view path = spec.substr(4);
+        if (path.empty() || path[0] != '/')
+            throw source_error(
+                fmt::format("source `{}`: the directory must be an absolute path", spec));
+        return std::make_unique<directory_source>(std::string(path));
+    }
+    if (spec == "xen")
+        throw source_error("source `xen`: the Xen source is not built yet (it comes with the Xen "
+                           "port); use dir:PATH for a directory of buffer files");
+    throw source_error(fmt::format("source `{}`: unknown kind (dir:PATH, or xen later)", spec));
+}
+
+} // namespace lttd
