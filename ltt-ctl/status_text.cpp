@@ -1,0 +1,96 @@
+#include "status_text.hpp"
+
+#include <lttd/size_parse.hpp>
+
+#include <fmt/format.h>
+
+namespace lttctl {
+
+namespace {
+
+std::uint64_t u(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<std::uint64_t>() : 0;
+}
+
+std::string s(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string("-");
+}
+
+} // namespace
+
+std::string format_status(const nlohmann::json& st) {
+    std::string out;
+    const auto& ch = st.value("channel", nlohmann::json::object());
+    out += fmt::format("Session {}: {} ({} mode)\n", s(st, "name"), s(st, "state"), s(st, "mode"));
+    if (st.contains("failure") && st["failure"].is_string())
+        out += fmt::format("  failure: {}\n", st["failure"].get<std::string>());
+    out += fmt::format("  source:  {} (channel {}, {} pid {}, {} x {} sub-buffers per CPU)\n",
+                       s(st, "source"), s(ch, "name"), s(ch, "domain"), u(ch, "producer_pid"),
+                       u(ch, "subbuf_count"), lttd::format_size(u(ch, "subbuf_size")));
+    out += fmt::format("  output:  {}\n", s(st, "output"));
+    if (st.contains("trace") && st["trace"].is_string())
+        out += fmt::format("  trace:   {}\n", st["trace"].get<std::string>());
+    const auto enabled = st.value("events_enabled", nlohmann::json::array());
+    out += fmt::format("  events:  {} of {} enabled", enabled.size(), u(ch, "events"));
+    if (!enabled.empty() && enabled.size() <= 8) {
+        std::string names;
+        for (const auto& e : enabled)
+            names += (names.empty() ? "" : ", ") + e.get<std::string>();
+        out += fmt::format(" ({})", names);
+    }
+    out += "\n";
+    const auto snapshots = st.value("snapshots", nlohmann::json::array());
+    for (const auto& snap : snapshots)
+        out += fmt::format("  snapshot: {}\n", snap.get<std::string>());
+    out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<36}  {}\n", "CPU", "state", "fill",
+                       "records", "lost (full/overwritten/busy/nested/big)", "written");
+    for (const auto& c : st.value("cpus", nlohmann::json::array())) {
+        const auto& lost = c.value("lost", nlohmann::json::object());
+        const std::string fill = c.contains("fill_percent")
+                                     ? fmt::format("{:.1f}% of {}", c["fill_percent"].get<double>(),
+                                                   lttd::format_size(u(c, "buffer_bytes")))
+                                     : std::string("-");
+        const std::string lost_text = fmt::format(
+            "{} = {}/{}/{}/{}/{}", u(c, "lost_total"), u(lost, "full"), u(lost, "overwritten"),
+            u(lost, "busy"), u(lost, "nested"), u(lost, "too_big"));
+        out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<39}  {} in {} packets\n", u(c, "cpu"),
+                           s(c, "state"), fill, u(c, "records"), lost_text,
+                           lttd::format_size(u(c, "bytes_written")), u(c, "packets_written"));
+        if (c.contains("problem"))
+            out += fmt::format("        problem: {}\n", c["problem"].get<std::string>());
+    }
+    const auto& t = st.value("totals", nlohmann::json::object());
+    out += fmt::format("  total: {} records committed, {} lost, {} written in {} packets\n",
+                       u(t, "records"), u(t, "lost"), lttd::format_size(u(t, "bytes_written")),
+                       u(t, "packets_written"));
+    const auto problems = st.value("problems", nlohmann::json::array());
+    if (!problems.empty()) {
+        out += "  problems:\n";
+        for (const auto& p : problems)
+            out += fmt::format("    - {}\n", p.get<std::string>());
+    }
+    return out;
+}
+
+std::string format_list(const nlohmann::json& list) {
+    std::string out;
+    const auto sessions = list.value("sessions", nlohmann::json::array());
+    if (sessions.empty())
+        return "no sessions\n";
+    for (const auto& x : sessions) {
+        if (x.contains("error")) {
+            out += fmt::format("{}: {}\n", s(x, "name"), s(x, "error"));
+            continue;
+        }
+        out += fmt::format("{}: {}, {} mode, {} CPUs, {} -> {}{}\n", s(x, "name"), s(x, "state"),
+                           s(x, "mode"), u(x, "cpus"), s(x, "source"), s(x, "output"),
+                           x.contains("failure") && x["failure"].is_string()
+                               ? " (failed: " + x["failure"].get<std::string>() + ")"
+                               : std::string());
+    }
+    return out;
+}
+
+} // namespace lttctl
