@@ -27,4 +27,11 @@
 #define ltt_env_read_tsc_ordered() (ltt_env_smp_mb(), ltt_env_read_tsc())
 #endif
 
+/* Increment of a counter that only the buffer's own writers update (never a
+ * remote ltt_switch()): atomic against nesting on this CPU, visible to other
+ * CPUs, no SMP atomicity needed. */
+#ifndef ltt_env_inc_owner
+#define ltt_env_inc_owner(p) ltt_env_add_local((p), 1)
+#endif
+
 #endif /* LTT_COMPILER_H */

@@ -65,6 +65,17 @@ static inline void ltt_env_add_local(uint64_t* p, uint64_t v) {
     __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
 }
 
+/* ltt_env_inc_owner: one x86 add without LOCK is indivisible for the
+ * owning thread and its signal handlers (the only writers of the counters it
+ * is used for) and 4 to 5 ns cheaper than a locked one. Under
+ * ThreadSanitizer the atomic builtin keeps the access visible to it. */
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+static inline void ltt_env_inc_owner(uint64_t* p) {
+    __asm__ __volatile__("incq %0" : "+m"(*p) : : "memory");
+}
+#define ltt_env_inc_owner ltt_env_inc_owner
+#endif
+
 static inline void ltt_env_add_release(uint64_t* p, uint64_t v) {
     __atomic_fetch_add(p, v, __ATOMIC_RELEASE);
 }
