@@ -47,7 +47,8 @@
 #define ltt_event_enabled(id) __builtin_expect(!!LTT_ENV_EVENT_ENABLED(id), 0)
 
 /* The record write of an enabled tracepoint: kept out of line. */
-#define LTT_EMIT_FN static __attribute__((__noinline__, __cold__, __unused__)) void
+#define LTT_EMIT_FN \
+	static __attribute__((__noinline__, __cold__, __unused__)) void
 
 /* Reserve room for one record of event `id` with `payload_len` bytes of
  * payload on the current CPU's buffer. Returns 0 when the caller must write
