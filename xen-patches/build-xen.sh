@@ -56,6 +56,12 @@ done
 
 mkdir -p "$work/src" "$work/debs"
 
+# One build at a time in work-xen/ (make e2e may run `make xen` too).
+if command -v flock >/dev/null 2>&1; then
+	exec 9>"$work/.build-xen.lock"
+	flock 9
+fi
+
 # 1. The Xen source, exactly the pinned version.
 if [ ! -f "$src/debian/changelog" ]; then
 	echo "build-xen: apt-get source xen=$XEN_DEB_VERSION"
@@ -75,10 +81,9 @@ if [ ! -f "$deb" ]; then
 	(cd "$work/debs" && apt-get download -q "$HV_PKG=$XEN_DEB_VERSION") ||
 		die "apt-get download $HV_PKG=$XEN_DEB_VERSION failed"
 fi
-if [ ! -f "$config" ] || [ "$deb" -nt "$config" ]; then
+if [ ! -f "$config" ]; then
 	rm -rf "$work/hv-pkg"
 	dpkg-deb -x "$deb" "$work/hv-pkg"
-	touch "$config"
 fi
 [ -f "$config" ] || die "$deb has no boot/xen-4.17-amd64.config"
 
@@ -164,13 +169,14 @@ make -C "$tree/xen" -j"$JOBS"
 mkdir -p "$work/include" "$work/bin"
 rm -rf "$work/include/xen"
 cp -R "$tree/xen/include/public" "$work/include/xen"
-if [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] && [ -f "$patches/tools/ltt-xenctl.c" ]; then
+if [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] &&
+	[ -f /usr/include/xenevtchn.h ]; then
 	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -D__XEN_TOOLS__ \
 		-I"$work/include" -I"$top/include" -I"$top/libltt/env" \
 		-o "$work/bin/ltt-xenctl" "$patches/tools/ltt-xenctl.c" \
 		-lxencall -lxenforeignmemory -lxenevtchn
 else
-	echo "build-xen: libxen-dev (xencall.h, xenforeignmemory.h) missing: ltt-xenctl not built (make deps)" >&2
+	echo "build-xen: libxen-dev missing: ltt-xenctl not built (make deps)" >&2
 fi
 
 echo "build-xen: hypervisor   work-xen/xen-ltt/xen/xen ($TRACE)"

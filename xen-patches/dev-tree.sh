@@ -38,7 +38,7 @@ init)
 	$git init -q
 	$git add -A -f .
 	$git commit -qm pristine
-	for p in $(grep -v '^[[:space:]]*\(#\|$\)' "$patches/series"); do
+	grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" | while read -r p; do
 		patch -p1 -s -F0 -N --no-backup-if-mismatch -i "$patches/$p" ||
 			die "$p does not apply"
 		$git add -A -f .
@@ -58,7 +58,7 @@ export)
 	for c in $(git rev-list --reverse "$base..HEAD"); do
 		n=$((n + 1))
 		subject=$(git log -1 --format=%s "$c")
-		slug=$(echo "$subject" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-50 | sed 's/-$//')
+		slug=$(echo "$subject" | tr '[:upper:]' '[:lower:]' | sed 's/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//' | cut -c1-50 | sed 's/-$//')
 		name=$(printf '%04d-%s.patch' "$n" "$slug")
 		{
 			git log -1 --format=%B "$c" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
