@@ -12,6 +12,7 @@
 #include <xen/lib.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
+#include <xen/softirq.h>
 #include <xen/time.h>
 
 #include "private.h"
@@ -147,6 +148,11 @@ static unsigned int order_of(uint64_t v)
     return flsl(v) - 1;
 }
 
+/*
+ * Setting up or freeing one CPU's buffer touches up to 16k pages: let
+ * softirqs (timers, IPIs, RCU) run between CPUs. Nothing here is needed by
+ * them, and the CPU maps stay held.
+ */
 static void ltt_free_all(void)
 {
     unsigned int cpu;
@@ -156,6 +162,7 @@ static void ltt_free_all(void)
         {
             ltt_cpu_free(ltt_cpus[cpu]);
             ltt_cpus[cpu] = NULL;
+            process_pending_softirqs();
         }
 }
 
@@ -209,6 +216,7 @@ static int ltt_setup(const struct xen_sysctl_ltt_setup *s)
             put_cpu_maps();
             return -ENOMEM;
         }
+        process_pending_softirqs();
     }
 
     for_each_online_cpu ( cpu )
