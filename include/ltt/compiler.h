@@ -34,4 +34,10 @@
 #define ltt_env_inc_owner(p) ltt_env_add_local((p), 1)
 #endif
 
+/* Called by ring.h right after it closed a sub-buffer (from any context a
+ * tracepoint can run in): the environment's cue to notify its consumer. */
+#ifndef ltt_env_subbuf_closed
+#define ltt_env_subbuf_closed(b) ((void)(b))
+#endif
+
 #endif /* LTT_COMPILER_H */

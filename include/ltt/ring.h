@@ -272,6 +272,10 @@ static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
 	ltt_put_le(p + LTT_PKT_OFF_PACKET_SIZE, ((used + 7) & ~7ull) * 8, 8);
 	ltt_put_le(p + LTT_PKT_OFF_EVENTS_DISCARDED, lost, 8);
 	ltt_env_add_release(&b->slots[slot].commit, b->subbuf_size - used);
+	/* The sub-buffer is complete once its last reservation commits:
+	 * the environment may tell its consumer (Xen: raise the softirq that
+	 * sends the VIRQ; it must be safe in any context, NMI included). */
+	ltt_env_subbuf_closed(b);
 }
 
 /* The slow part of a reservation: the record opens a sub-buffer (and maybe

@@ -58,20 +58,21 @@ static inline uint64_t ltt_env_read_tsc(void)
 }
 
 /*
- * ring.h reads the TSC with this ordered variant exactly where a sub-buffer
- * is opened or closed (ltt_reserve_switch(), ltt_switch()): Xen uses that
- * as its cue to tell dom0 that a sub-buffer may be complete. The VIRQ
- * cannot be sent from here (a tracepoint may run with any lock held, or in
- * an NMI), so this only raises the ltt softirq, which sends it (see
- * xen/common/ltt/notify.c). raise_softirq() is a single atomic bit set.
+ * ring.h calls this right after it closed a sub-buffer: Xen's cue to tell
+ * dom0 that a sub-buffer may be complete. The VIRQ cannot be sent from here
+ * (a tracepoint may run with any lock held, or in an NMI), so this only
+ * raises the ltt softirq, which sends it (see xen/common/ltt/notify.c).
+ * raise_softirq() is a single atomic bit set.
  */
 void ltt_xen_subbuf_switch_hint(void);
+#define ltt_env_subbuf_closed(b) ltt_xen_subbuf_switch_hint()
 
+/* ltt_switch() runs on the buffer's own CPU in Xen, so the ordered read
+ * only needs to keep the compiler from moving it. */
 static inline uint64_t ltt_env_read_tsc_ordered(void)
 {
     uint64_t tsc;
 
-    ltt_xen_subbuf_switch_hint();
     barrier();
     tsc = rdtsc_ordered();
     barrier();

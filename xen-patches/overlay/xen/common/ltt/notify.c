@@ -3,9 +3,10 @@
  * ltt-xen: telling dom0 that sub-buffers are ready, flushing, quiescing.
  *
  * - VIRQ_LTT cannot be sent from a tracepoint (it may run with any lock
- *   held, with interrupts off, or in an NMI). ring.h reads the ordered TSC
- *   exactly where a sub-buffer opens or closes; Xen's <ltt-env.h> turns
- *   that into ltt_xen_subbuf_switch_hint(), which only raises LTT_SOFTIRQ.
+ *   held, with interrupts off, or in an NMI). ring.h calls
+ *   ltt_env_subbuf_closed() right after closing a sub-buffer; Xen's
+ *   <ltt-env.h> maps it to ltt_xen_subbuf_switch_hint(), which only raises
+ *   LTT_SOFTIRQ.
  *   The softirq runs when the CPU has no hypervisor code in progress, looks
  *   whether sub-buffers completed on its CPU since dom0 was last told, and
  *   sends the VIRQ (as xentrace does from its softirq tasklet). lttd never
