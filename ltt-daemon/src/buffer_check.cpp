@@ -48,6 +48,14 @@ std::optional<std::string> check_slot_entries(const ltt_buf_ctl* ctl, std::uint3
     return std::nullopt;
 }
 
+bool slot_entries_sane(const ltt_buf_ctl* ctl, std::uint32_t nr_subbufs) noexcept {
+    const auto* slots = ltt_ctl_slots(const_cast<ltt_buf_ctl*>(ctl));
+    for (std::uint32_t i = 0; i < nr_subbufs; i++)
+        if (ltt_entry_phys(load64(&slots[i].entry)) > nr_subbufs)
+            return false;
+    return true;
+}
+
 std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_t size,
                                              std::uint32_t cpu, const channel_info& channel) {
     const buffer_file_layout layout = layout_for(channel.subbuf_order, channel.nr_subbufs_order);

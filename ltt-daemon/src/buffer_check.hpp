@@ -28,5 +28,7 @@ std::optional<std::string> check_positions(std::uint64_t offset, std::uint64_t c
 // Overwrite mode: every slot's entry must name one of the n + 1 physical
 // sub-buffers, or the ring's code would address memory past the data.
 std::optional<std::string> check_slot_entries(const ltt_buf_ctl* ctl, std::uint32_t nr_subbufs);
+// The same check without building a message (allocates nothing).
+bool slot_entries_sane(const ltt_buf_ctl* ctl, std::uint32_t nr_subbufs) noexcept;
 
 } // namespace lttd

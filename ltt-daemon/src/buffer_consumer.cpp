@@ -1,9 +1,11 @@
 #include "buffer_consumer.hpp"
 
 #include "buffer_check.hpp"
+#include "bus_guard.hpp"
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <system_error>
 
 namespace lttd {
@@ -14,26 +16,40 @@ std::uint64_t load(const std::uint64_t* p) noexcept {
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
+constexpr const char* shrank = "the buffer file shrank while mapped (truncated?); no longer read";
+
 } // namespace
 
 buffer_consumer::buffer_consumer(const buffer_view& view, const channel_info& channel)
-    : cpu_(view.cpu), channel_(channel) {
-    if (ltt_reader_init(&reader_, view.ctl, view.ctl_len, view.cons, view.data, view.data_len) !=
-        LTT_READER_OK)
-        throw source_error(fmt::format("cpu {}: the ring reader refuses the buffer memory", cpu_));
-    // Discard mode counts a packet's records as the growth of its slot's
-    // cumulative count. Slots whose next unread use has not been opened yet
-    // only hold records already consumed; with nothing consumed, none.
-    records_seen_.assign(reader_.nr_subbufs, 0);
-    const std::uint64_t consumed = load(&reader_.cons->consumed);
-    const std::uint64_t wpos = ltt_reader_write_pos(&reader_);
-    for (std::uint32_t s = 0; s < reader_.nr_subbufs && consumed != 0; s++) {
-        const std::uint64_t first = consumed >> reader_.subbuf_order;
-        const std::uint64_t next_use =
-            first + ((s - first % reader_.nr_subbufs) + reader_.nr_subbufs) % reader_.nr_subbufs;
-        if ((next_use << reader_.subbuf_order) >= wpos)
-            records_seen_[s] = load(&reader_.slots[s].records);
-    }
+    : cpu_(view.cpu), channel_(channel), copy_(new std::byte[channel.subbuf_size()]) {
+    int init = LTT_READER_INVALID;
+    records_seen_.assign(channel.subbuf_count(), 0);
+    const bool read = bus_guard::run([&] {
+        init =
+            ltt_reader_init(&reader_, view.ctl, view.ctl_len, view.cons, view.data, view.data_len);
+        if (init != LTT_READER_OK)
+            return;
+        // Discard mode counts a packet's records as the growth of its slot's
+        // cumulative count. Slots whose next unread use has not been opened
+        // yet only hold records already consumed; with nothing consumed, none.
+        const std::uint64_t consumed = load(&reader_.cons->consumed);
+        const std::uint64_t wpos = ltt_reader_write_pos(&reader_);
+        const std::uint64_t n = reader_.nr_subbufs;
+        for (std::uint32_t s = 0; s < n && consumed != 0; s++) {
+            const std::uint64_t first = consumed >> reader_.subbuf_order;
+            const std::uint64_t next_use = first + ((s - first % n) + n) % n;
+            if ((next_use << reader_.subbuf_order) >= wpos)
+                records_seen_[s] = load(&reader_.slots[s].records);
+        }
+    });
+    if (!read || init != LTT_READER_OK)
+        throw source_error(fmt::format("cpu {}: the ring reader refuses the buffer memory{}", cpu_,
+                                       read ? "" : " (the file shrank)"));
+}
+
+void buffer_consumer::mark_broken(std::string why) const {
+    broken_ = true;
+    problem_ = std::move(why);
 }
 
 std::uint64_t buffer_consumer::records_of_held() noexcept {
@@ -47,43 +63,65 @@ std::uint64_t buffer_consumer::records_of_held() noexcept {
 }
 
 std::size_t buffer_consumer::drain(packet_sink& sink, std::size_t max) {
+    enum class outcome { empty, packet, corrupt, bad_positions, bad_slots };
     std::size_t taken = 0;
     while (!broken_ && taken < max) {
-        if (reader_.mode == LTT_MODE_OVERWRITE) {
-            if (auto p = check_slot_entries(reader_.ctl, reader_.nr_subbufs)) {
-                broken_ = true;
-                problem_ = *p;
-                break;
+        // Everything that touches the mapping happens under the SIGBUS guard
+        // and owns nothing: the packet is copied out, the sub-buffer given
+        // back, and only then is the copy checked and written.
+        outcome out = outcome::empty;
+        std::uint64_t size = 0, records = 0, wpos = 0, consumed = 0;
+        const bool read = bus_guard::run([&] {
+            if (reader_.mode == LTT_MODE_OVERWRITE &&
+                !slot_entries_sane(reader_.ctl, reader_.nr_subbufs)) {
+                out = outcome::bad_slots;
+                return;
             }
-        }
-        ltt_subbuf sb{};
-        const int r = ltt_reader_get(&reader_, &sb);
-        if (r == LTT_READER_EMPTY)
+            ltt_subbuf sb{};
+            const int r = ltt_reader_get(&reader_, &sb);
+            if (r == LTT_READER_EMPTY)
+                return;
+            if (r == LTT_READER_INVALID && !reader_.holding) {
+                out = outcome::bad_positions;
+                wpos = ltt_reader_write_pos(&reader_);
+                consumed = load(&reader_.cons->consumed);
+                return;
+            }
+            records = records_of_held();
+            if (r == LTT_READER_OK) {
+                size = sb.size; // at most a sub-buffer: the reader checked
+                std::memcpy(copy_.get(), sb.packet, size);
+                out = outcome::packet;
+            } else {
+                out = outcome::corrupt;
+            }
+            ltt_reader_put(&reader_);
+        });
+        if (!read) {
+            mark_broken(shrank);
             break;
-        if (r == LTT_READER_INVALID && !reader_.holding) {
-            broken_ = true;
-            problem_ = check_positions(ltt_reader_write_pos(&reader_),
-                                       load(&reader_.cons->consumed), channel_)
-                           .value_or(fmt::format("positions out of range: write position {}, "
-                                                 "reader at sub-buffer {}",
-                                                 ltt_reader_write_pos(&reader_), reader_.pos));
+        }
+        if (out == outcome::empty)
+            break;
+        if (out == outcome::bad_slots) {
+            mark_broken(check_slot_entries(reader_.ctl, reader_.nr_subbufs)
+                            .value_or("overwrite slot entries out of range"));
+            break;
+        }
+        if (out == outcome::bad_positions) {
+            mark_broken(check_positions(wpos, consumed, channel_)
+                            .value_or(fmt::format("positions out of range: write position {}, "
+                                                  "reader at sub-buffer {}",
+                                                  wpos, reader_.pos)));
             break;
         }
         taken++;
-        // Give the sub-buffer back whatever happens below.
-        struct put_guard {
-            ltt_reader* r;
-            ~put_guard() { ltt_reader_put(r); }
-        } guard{&reader_};
-        const std::uint64_t records = records_of_held();
-        if (r == LTT_READER_INVALID) {
+        if (out == outcome::corrupt) {
             refused_++;
-            problem_ =
-                fmt::format("cpu {}: corrupt packet in sub-buffer {} skipped", cpu_, reader_.pos);
+            problem_ = fmt::format("cpu {}: corrupt packet skipped", cpu_);
             continue;
         }
-        const auto* bytes = reinterpret_cast<const std::byte*>(sb.packet);
-        if (auto why = sink.write_packet(cpu_, {bytes, sb.size}, records)) {
+        if (auto why = sink.write_packet(cpu_, {copy_.get(), size}, records)) {
             refused_++;
             problem_ = std::move(*why);
         }
@@ -92,18 +130,23 @@ std::size_t buffer_consumer::drain(packet_sink& sink, std::size_t max) {
 }
 
 std::uint64_t buffer_consumer::closed_not_ready() const noexcept {
-    if (broken_)
+    if (broken_ || reader_.mode == LTT_MODE_OVERWRITE)
+        return 0; // the overwrite reader skips what is not ready; nothing waits
+    std::uint64_t cur = 0;
+    if (!bus_guard::run([&] { cur = ltt_reader_write_pos(&reader_) >> reader_.subbuf_order; })) {
+        mark_broken(shrank);
         return 0;
-    const std::uint64_t cur = ltt_reader_write_pos(&reader_) >> reader_.subbuf_order;
-    if (reader_.mode == LTT_MODE_OVERWRITE)
-        return 0; // the reader skips what is not ready; nothing waits on it
+    }
     return cur > reader_.pos ? cur - reader_.pos : 0;
 }
 
 std::array<std::uint64_t, LTT_LOST_NR> buffer_consumer::lost() const noexcept {
     std::array<std::uint64_t, LTT_LOST_NR> out{};
-    for (unsigned k = 0; k < LTT_LOST_NR; k++)
-        out[k] = load(&reader_.ctl->lost[k]);
+    if (!bus_guard::run([&] {
+            for (unsigned k = 0; k < LTT_LOST_NR; k++)
+                out[k] = load(&reader_.ctl->lost[k]);
+        }))
+        mark_broken(shrank);
     return out;
 }
 
@@ -116,13 +159,20 @@ std::uint64_t buffer_consumer::lost_total() const noexcept {
 
 std::uint64_t buffer_consumer::records_committed() const noexcept {
     std::uint64_t sum = 0;
-    for (std::uint32_t s = 0; s < reader_.nr_subbufs; s++)
-        sum += load(&reader_.slots[s].records);
+    if (!bus_guard::run([&] {
+            for (std::uint32_t s = 0; s < reader_.nr_subbufs; s++)
+                sum += load(&reader_.slots[s].records);
+        }))
+        mark_broken(shrank);
     return sum;
 }
 
 std::uint64_t buffer_consumer::fill_bytes() const noexcept {
-    const std::uint64_t wpos = ltt_reader_write_pos(&reader_);
+    std::uint64_t wpos = 0;
+    if (!bus_guard::run([&] { wpos = ltt_reader_write_pos(&reader_); })) {
+        mark_broken(shrank);
+        return 0;
+    }
     const std::uint64_t read = reader_.pos << reader_.subbuf_order;
     const std::uint64_t used = wpos > read ? wpos - read : 0;
     return std::min(used, buffer_bytes());

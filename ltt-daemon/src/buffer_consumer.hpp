@@ -4,8 +4,12 @@
 // status (fill level, records committed, losses by kind).
 //
 // The memory may be hostile: the reader validates positions and packets; a
-// buffer whose positions go out of range is marked broken (with the reason)
-// and never read again, a corrupt packet is skipped and counted.
+// buffer whose positions go out of range, or whose file shrinks under the
+// mapping (bus_guard.hpp), is marked broken (with the reason) and never read
+// again; a corrupt packet is skipped and counted. Packets are copied out of
+// the mapping before they are checked and written, so the sub-buffer goes
+// back to the writer at once and nothing the writer does can change a packet
+// between its check and its write.
 #pragma once
 
 #include "source.hpp"
@@ -16,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +50,8 @@ public:
     std::size_t drain(packet_sink& sink, std::size_t max);
 
     std::uint32_t cpu() const noexcept { return cpu_; }
+    // The buffer cannot be used any more (the source found out).
+    void set_broken(std::string why) { mark_broken(std::move(why)); }
     bool broken() const noexcept { return broken_; }
     // Why it is broken, or the last packet refused.
     const std::string& problem() const noexcept { return problem_; }
@@ -62,13 +69,17 @@ public:
 
 private:
     std::uint64_t records_of_held() noexcept;
+    // Counters are read for status too (const): a fault there breaks the
+    // buffer as well.
+    void mark_broken(std::string why) const;
 
     ltt_reader reader_{};
     std::uint32_t cpu_ = 0;
     channel_info channel_;
+    std::unique_ptr<std::byte[]> copy_;       // one packet, out of the mapping
     std::vector<std::uint64_t> records_seen_; // discard mode: per slot
-    bool broken_ = false;
-    std::string problem_;
+    mutable bool broken_ = false;
+    mutable std::string problem_;
     std::uint64_t refused_ = 0;
 };
 

@@ -20,8 +20,11 @@ namespace lttd {
 
 namespace {
 
-constexpr std::uint32_t watch_mask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE |
-                                     IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+constexpr std::uint32_t watch_mask = IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |
+                                     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+// Reads of the inotify queue per wake-up: a directory flooded with events
+// must not keep the session from its other work.
+constexpr int max_inotify_reads = 16;
 
 channel_info channel_from(const channel_file& c) {
     channel_info ch;
@@ -48,16 +51,11 @@ channel_info channel_from(const channel_file& c) {
 }
 
 // The CPUs whose buffer files a directory holds now.
-std::vector<std::uint32_t> list_buffer_files(int dir_fd) {
+std::vector<std::uint32_t> list_buffer_files(const std::filesystem::path& dir) {
     std::vector<std::uint32_t> cpus;
-    const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    DIR* d = ::opendir(dir.c_str());
+    if (!d)
         return cpus;
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-        ::close(fd);
-        return cpus;
-    }
     while (const dirent* e = ::readdir(d))
         if (const auto cpu = cpu_of_buffer_file(e->d_name))
             cpus.push_back(*cpu);
@@ -67,7 +65,11 @@ std::vector<std::uint32_t> list_buffer_files(int dir_fd) {
 
 } // namespace
 
-directory_source::directory_source(std::filesystem::path dir) : dir_(std::move(dir)) {}
+directory_source::directory_source(std::filesystem::path dir)
+    : dir_(std::filesystem::absolute(dir).lexically_normal()) {
+    if (!dir_.has_filename() && dir_.has_parent_path() && dir_ != dir_.root_path())
+        dir_ = dir_.parent_path(); // "/a/b/" -> "/a/b"
+}
 
 directory_source::~directory_source() {
     teardown();
@@ -81,9 +83,11 @@ void directory_source::setup(const requested_geometry& geometry) {
     const auto fail = [&](const std::filesystem::path& p, const std::string& problem) {
         throw source_error(fmt::format("{}: {}", p.string(), problem));
     };
-    dir_fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd_)
+    struct stat st {};
+    if (::stat(dir_.c_str(), &st) != 0)
         fail(dir_, std::strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        fail(dir_, "not a directory");
     try {
         channel_ = channel_from(read_channel_file(dir_ / channel_file_name));
     } catch (const channel_error& e) {
@@ -106,11 +110,9 @@ void directory_source::setup(const requested_geometry& geometry) {
                                        channel_.subbuf_count(), *geometry.subbufs));
 
     const auto enable_path = dir_ / enable_map_name;
-    enable_fd_.reset(::openat(dir_fd_.get(), enable_map_name.data(),
-                              O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    enable_fd_.reset(::open(enable_path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     if (!enable_fd_)
         fail(enable_path, std::strerror(errno));
-    struct stat st {};
     if (::fstat(enable_fd_.get(), &st) != 0)
         fail(enable_path, std::strerror(errno));
     if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != enable_map_size)
@@ -126,8 +128,7 @@ void directory_source::setup(const requested_geometry& geometry) {
     const auto notify_path = dir_ / notify_fifo_name;
     // Read-write: with a writer always present (us), poll() never reports
     // hang-up between two producers.
-    notify_fd_.reset(::openat(dir_fd_.get(), notify_fifo_name.data(),
-                              O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+    notify_fd_.reset(::open(notify_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
     if (!notify_fd_)
         fail(notify_path, std::strerror(errno));
     if (::fstat(notify_fd_.get(), &st) != 0 || !S_ISFIFO(st.st_mode))
@@ -138,10 +139,13 @@ void directory_source::setup(const requested_geometry& geometry) {
     inotify_fd_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (!inotify_fd_)
         fail(dir_, fmt::format("inotify: {}", std::strerror(errno)));
-    if (::inotify_add_watch(inotify_fd_.get(), dir_.c_str(), watch_mask) < 0)
+    dir_watch_ = ::inotify_add_watch(inotify_fd_.get(), dir_.c_str(), watch_mask);
+    if (dir_watch_ < 0)
         fail(dir_, fmt::format("inotify watch: {}", std::strerror(errno)));
-    for (const std::uint32_t cpu : list_buffer_files(dir_fd_.get()))
-        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_fd_.get(), dir_, cpu, channel_));
+    parent_watch_ = ::inotify_add_watch(inotify_fd_.get(), dir_.parent_path().c_str(),
+                                        IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
+    for (const std::uint32_t cpu : list_buffer_files(dir_))
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_));
 }
 
 void directory_source::teardown() noexcept {
@@ -158,7 +162,6 @@ void directory_source::teardown() noexcept {
     inotify_fd_.reset();
     notify_fd_.reset();
     enable_fd_.reset(); // releases the flock
-    dir_fd_.reset();
 }
 
 std::vector<buffer_view> directory_source::buffers() const {
@@ -197,15 +200,30 @@ std::vector<source_event> directory_source::handle_readable(int fd) {
     return events;
 }
 
+void directory_source::vanish(std::string why, std::vector<source_event>& events) {
+    if (vanished_)
+        return;
+    vanished_ = true;
+    for (const auto& [cpu, b] : buffers_)
+        if (removing_.insert(cpu).second)
+            events.push_back({source_event::kind::buffer_removed, cpu, {}});
+    events.push_back({source_event::kind::vanished, 0,
+                      fmt::format("{}: the source directory was {}", dir_.string(), why)});
+}
+
 void directory_source::try_add(std::uint32_t cpu, std::vector<source_event>& events) {
     if (buffers_.contains(cpu) || vanished_)
         return;
     try {
-        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_fd_.get(), dir_, cpu, channel_));
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_));
         refused_.erase(cpu);
         events.push_back({source_event::kind::buffer_added, cpu, {}});
     } catch (const source_error& e) {
-        // Report a refusal once, not at every event of the same file.
+        // Gone again already: nothing to say. Otherwise report a refusal
+        // once, not at every event of the same file.
+        std::error_code ec;
+        if (!std::filesystem::exists(dir_ / buffer_file_name(cpu), ec))
+            return;
         auto& last = refused_[cpu];
         if (last != e.what()) {
             last = e.what();
@@ -217,7 +235,7 @@ void directory_source::try_add(std::uint32_t cpu, std::vector<source_event>& eve
 std::vector<source_event> directory_source::read_inotify() {
     std::vector<source_event> events;
     alignas(inotify_event) char buf[16384];
-    for (;;) {
+    for (int reads = 0; reads < max_inotify_reads; reads++) {
         const ssize_t n = ::read(inotify_fd_.get(), buf, sizeof buf);
         if (n <= 0)
             break;
@@ -226,7 +244,7 @@ std::vector<source_event> directory_source::read_inotify() {
             off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
             if (ev->mask & IN_Q_OVERFLOW) {
                 // Events were dropped: look at the directory itself.
-                const auto present = list_buffer_files(dir_fd_.get());
+                const auto present = list_buffer_files(dir_);
                 for (const auto& [cpu, b] : buffers_)
                     if (std::find(present.begin(), present.end(), cpu) == present.end() &&
                         removing_.insert(cpu).second)
@@ -235,16 +253,14 @@ std::vector<source_event> directory_source::read_inotify() {
                     try_add(cpu, events);
                 continue;
             }
+            if (ev->wd == parent_watch_) {
+                if (ev->len && (ev->mask & (IN_DELETE | IN_MOVED_FROM)) &&
+                    dir_.filename() == ev->name)
+                    vanish(ev->mask & IN_DELETE ? "removed" : "moved away", events);
+                continue;
+            }
             if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
-                if (vanished_)
-                    continue;
-                vanished_ = true;
-                for (const auto& [cpu, b] : buffers_)
-                    if (removing_.insert(cpu).second)
-                        events.push_back({source_event::kind::buffer_removed, cpu, {}});
-                events.push_back({source_event::kind::vanished, 0,
-                                  fmt::format("{}: the source directory was {}", dir_.string(),
-                                              ev->mask & IN_MOVE_SELF ? "moved away" : "removed")});
+                vanish(ev->mask & IN_MOVE_SELF ? "moved away" : "removed", events);
                 continue;
             }
             if (ev->len == 0)
@@ -256,7 +272,7 @@ std::vector<source_event> directory_source::read_inotify() {
                 refused_.erase(*cpu);
                 if (buffers_.contains(*cpu) && removing_.insert(*cpu).second)
                     events.push_back({source_event::kind::buffer_removed, *cpu, {}});
-            } else if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE)) {
+            } else if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
                 try_add(*cpu, events);
             }
         }

@@ -3,7 +3,10 @@
 //
 // Wake-ups: the producer's `notify` FIFO (opened read-write, so it never
 // reports hang-up when no producer has it open) and inotify on the directory
-// (a CPU's file appearing or disappearing, the directory going away).
+// (a CPU's file appearing - renamed into place or created complete - or
+// disappearing, the directory going away). lttd keeps no descriptor of the
+// directory itself, so removing it is reported at once, and it does not
+// watch close events, which its own opening of a file would trigger.
 // Control: lttd writes enable.map with pwrite() (the producer maps it; all
 // zero means stopped) and holds an exclusive flock on it, so two sessions -
 // of this lttd or another - never consume one directory.
@@ -43,15 +46,18 @@ public:
 private:
     void write_enable_map(bool all_off);
     std::vector<source_event> read_inotify();
+    void vanish(std::string why, std::vector<source_event>& events);
     // Maps buffer `cpu` if not mapped yet; a problem event when refused.
     void try_add(std::uint32_t cpu, std::vector<source_event>& events);
 
     std::filesystem::path dir_;
     channel_info channel_;
-    unique_fd dir_fd_;
     unique_fd enable_fd_;
     unique_fd notify_fd_;
     unique_fd inotify_fd_;
+    int dir_watch_ = -1;    // the directory: its files, IN_DELETE_SELF
+    int parent_watch_ = -1; // its parent: the directory's own removal (an
+                            // open file inside delays IN_DELETE_SELF)
     std::map<std::uint32_t, std::unique_ptr<mapped_buffer>> buffers_;
     std::set<std::uint32_t> removing_;             // reported removed, not released yet
     std::map<std::uint32_t, std::string> refused_; // last problem per CPU file

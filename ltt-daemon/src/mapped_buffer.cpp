@@ -1,29 +1,32 @@
 #include "mapped_buffer.hpp"
 
 #include "buffer_check.hpp"
+#include "bus_guard.hpp"
 
 #include <lttd/directory_layout.hpp>
 #include <lttd/unique_fd.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <vector>
 
 namespace lttd {
 
-mapped_buffer::mapped_buffer(int dir_fd, const std::filesystem::path& dir, std::uint32_t cpu,
+mapped_buffer::mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu,
                              const channel_info& channel)
     : path_(dir / buffer_file_name(cpu)) {
+    bus_guard::install();
     const auto fail = [&](const std::string& problem) {
         throw source_error(fmt::format("{}: {}", path_.string(), problem));
     };
     // O_NONBLOCK: a FIFO planted under a buffer file's name must not block us.
-    unique_fd fd(::openat(dir_fd, buffer_file_name(cpu).c_str(),
-                          O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    unique_fd fd(::open(path_.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     if (!fd)
         fail(errno == ELOOP ? "is a symbolic link (refused)" : std::strerror(errno));
     struct stat st {};
@@ -36,16 +39,20 @@ mapped_buffer::mapped_buffer(int dir_fd, const std::filesystem::path& dir, std::
     if (size_ < sizeof(ltt_buf_ctl))
         fail(fmt::format("{} bytes, too small for a buffer header", size_));
     // Map what the file really has (never more: pages past its end fault),
-    // then check everything before anything else reads it.
+    // then check everything before anything else reads it - on a copy of
+    // the control part, taken under the SIGBUS guard (the file may shrink).
     base_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
     if (base_ == MAP_FAILED) {
         base_ = nullptr;
         fail(fmt::format("mmap: {}", std::strerror(errno)));
     }
-    if (auto problem =
-            check_buffer_file(static_cast<const std::byte*>(base_), size_, cpu, channel)) {
-        ::munmap(base_, size_);
-        base_ = nullptr;
+    bus_guard::add_range(base_, size_);
+    std::vector<std::byte> head(std::min(size_, layout.data_offset));
+    const bool read = bus_guard::run([&] { std::memcpy(head.data(), base_, head.size()); });
+    auto problem = read ? check_buffer_file(head.data(), size_, cpu, channel)
+                        : std::optional<std::string>("the file shrank while being read");
+    if (problem) {
+        release();
         fail(*problem);
     }
     cons_offset_ = layout.cons_offset;
@@ -60,15 +67,21 @@ mapped_buffer::mapped_buffer(int dir_fd, const std::filesystem::path& dir, std::
     std::memcpy(cfg.uuid, channel.uuid.data(), LTT_UUID_LEN);
     auto* base = static_cast<std::uint8_t*>(base_);
     if (ltt_buf_attach(&flusher_, base, base + cons_offset_, base + data_offset_, &cfg) != 0) {
-        ::munmap(base_, size_);
-        base_ = nullptr;
+        release();
         fail("geometry out of range");
     }
 }
 
 mapped_buffer::~mapped_buffer() {
-    if (base_)
-        ::munmap(base_, size_);
+    release();
+}
+
+void mapped_buffer::release() noexcept {
+    if (!base_)
+        return;
+    bus_guard::remove_range(base_);
+    ::munmap(base_, size_);
+    base_ = nullptr;
 }
 
 buffer_view mapped_buffer::view() const noexcept {
@@ -84,10 +97,15 @@ buffer_view mapped_buffer::view() const noexcept {
 }
 
 int mapped_buffer::flush(int switch_flags) {
-    if (flusher_.mode == LTT_MODE_OVERWRITE &&
-        check_slot_entries(flusher_.ctl, flusher_.nr_subbufs))
-        return -1;
-    return ltt_switch(&flusher_, switch_flags);
+    int result = flush_failed;
+    const bool done = bus_guard::run([&] {
+        // ring.h trusts the slot entries of overwrite mode: check them first.
+        if (flusher_.mode == LTT_MODE_OVERWRITE &&
+            !slot_entries_sane(flusher_.ctl, flusher_.nr_subbufs))
+            return;
+        result = ltt_switch(&flusher_, switch_flags);
+    });
+    return done ? result : flush_failed;
 }
 
 } // namespace lttd

@@ -16,21 +16,23 @@ namespace lttd {
 
 class mapped_buffer {
 public:
-    // Opens `name` in the directory `dir_fd` (named `dir` in messages) without
-    // following symlinks. source_error "dir/cpuN.ltt: problem".
-    mapped_buffer(int dir_fd, const std::filesystem::path& dir, std::uint32_t cpu,
-                  const channel_info& channel);
+    // Opens dir/cpu<N>.ltt without following a symlink. source_error
+    // "dir/cpuN.ltt: problem".
+    mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu, const channel_info& channel);
     ~mapped_buffer();
     mapped_buffer(const mapped_buffer&) = delete;
     mapped_buffer& operator=(const mapped_buffer&) = delete;
 
     buffer_view view() const noexcept;
-    // ltt_switch() through lttd's own descriptor; overwrite-mode slot entries
-    // are re-checked first (ring.h trusts them), -1 when they are not sane.
+    // ltt_switch() through lttd's own descriptor, under the SIGBUS guard;
+    // overwrite-mode slot entries are re-checked first (ring.h trusts them).
+    // flush_failed when they are not sane or the file shrank.
     int flush(int switch_flags);
     const std::filesystem::path& path() const noexcept { return path_; }
 
 private:
+    void release() noexcept;
+
     std::filesystem::path path_;
     void* base_ = nullptr;
     std::uint64_t size_ = 0;

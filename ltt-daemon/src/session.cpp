@@ -152,6 +152,19 @@ void session::add_cpu(std::uint32_t id) {
     }
 }
 
+int session::flush(std::uint32_t id, flush_kind kind) {
+    const int r = source_->flush(id, kind);
+    if (r == flush_failed) {
+        const auto it = cpus_.find(id);
+        if (it != cpus_.end() && it->second.consumer && !it->second.consumer->broken())
+            it->second.consumer->set_broken(
+                "the buffer cannot be flushed: its file shrank while mapped (truncated?) or its "
+                "slots are not sane; no longer read");
+        report_consumer_problems();
+    }
+    return r;
+}
+
 void session::remove_cpu(std::uint32_t id) {
     const auto it = cpus_.find(id);
     if (it == cpus_.end() || it->second.removed)
@@ -164,10 +177,10 @@ void session::remove_cpu(std::uint32_t id) {
     if (trace_ && !output_failed_ && it->second.consumer) {
         // Drained to its end: what is committed, then the final loss count.
         try {
-            source_->flush(id, flush_kind::active);
+            flush(id, flush_kind::active);
             drain_all(*trace_, {id});
             if (it->second.consumer->lost_total() != trace_->last_events_discarded(id).value_or(0))
-                source_->flush(id, flush_kind::empty);
+                flush(id, flush_kind::empty);
             drain_all(*trace_, {id});
         } catch (const std::system_error& e) {
             output_failed(e.what());
@@ -266,7 +279,7 @@ void session::finish_recording() {
             ids.push_back(id);
     try {
         for (const auto id : ids)
-            source_->flush(id, flush_kind::active);
+            flush(id, flush_kind::active);
         drain_all(*trace_, ids);
         // Losses after the last packet: an empty packet carries the count.
         for (const auto id : ids) {
@@ -274,7 +287,7 @@ void session::finish_recording() {
             if (c.consumer->broken() ||
                 c.consumer->lost_total() == trace_->last_events_discarded(id).value_or(0))
                 continue;
-            if (source_->flush(id, flush_kind::empty) < 0)
+            if (flush(id, flush_kind::empty) == -1)
                 note(fmt::format("cpu {}: no room for the packet carrying the final loss count",
                                  id));
         }
@@ -386,7 +399,7 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
     // Close every CPU's current sub-buffer first, so all CPUs are cut at
     // (nearly) the same moment, then take what each holds.
     for (const auto id : ids)
-        source_->flush(id, flush_kind::active);
+        flush(id, flush_kind::active);
     nlohmann::json cpus = nlohmann::json::array();
     std::uint64_t packets = 0, bytes = 0, records = 0;
     try {
@@ -397,7 +410,7 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
         // Every CPU gets at least one packet: its loss count.
         for (const auto id : ids)
             if (!snap.last_events_discarded(id))
-                source_->flush(id, flush_kind::empty);
+                flush(id, flush_kind::empty);
         drain_all(snap, ids);
         snap.close();
         snap.write_index();
@@ -577,7 +590,7 @@ void session::on_flush_timer() {
         return;
     for (const auto& [id, c] : cpus_)
         if (c.consumer && !c.removed && !c.consumer->broken())
-            source_->flush(id, flush_kind::active);
+            flush(id, flush_kind::active);
 }
 
 bool session::drain_ready() {

@@ -35,7 +35,15 @@ session_worker::~session_worker() {
 
 nlohmann::json session_worker::call(std::function<nlohmann::json(session&)> fn,
                                     std::chrono::milliseconds timeout) {
-    auto t = std::make_shared<task>(std::move(fn));
+    auto t = std::make_shared<task>([fn = std::move(fn)](session& s) -> outcome {
+        try {
+            return {fn(s), std::nullopt};
+        } catch (const command_error& e) {
+            return {nullptr, e.what()};
+        } catch (const std::exception& e) {
+            return {nullptr, fmt::format("internal error: {}", e.what())};
+        }
+    });
     auto result = t->get_future();
     {
         const std::lock_guard lock(mu_);
@@ -48,7 +56,10 @@ nlohmann::json session_worker::call(std::function<nlohmann::json(session&)> fn,
     if (result.wait_for(timeout) != std::future_status::ready)
         throw command_error(fmt::format("session {} did not answer within {} s (busy writing?)",
                                         name_, timeout.count() / 1000));
-    return result.get();
+    outcome out = result.get();
+    if (out.error)
+        throw command_error(*out.error);
+    return std::move(out.value);
 }
 
 void session_worker::run_tasks() {
@@ -61,7 +72,7 @@ void session_worker::run_tasks() {
             t = queue_.front();
             queue_.pop_front();
         }
-        (*t)(*session_); // exceptions go into the future
+        (*t)(*session_);
     }
 }
 

@@ -20,6 +20,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 
 namespace lttd {
@@ -41,7 +43,13 @@ public:
     const std::string& name() const noexcept { return name_; }
 
 private:
-    using task = std::packaged_task<nlohmann::json(session&)>;
+    // Errors come back as text, not as exception_ptr: libstdc++ counts
+    // exception_ptr references in code ThreadSanitizer cannot see.
+    struct outcome {
+        nlohmann::json value;
+        std::optional<std::string> error;
+    };
+    using task = std::packaged_task<outcome(session&)>;
 
     void run();
     void run_tasks();

@@ -91,6 +91,8 @@ struct source_event {
     std::string message;
 };
 
+inline constexpr int flush_failed = -2;
+
 enum class flush_kind {
     active, // close the current sub-buffer if it holds records
     empty,  // ...and if it holds none, write an empty one (carries the loss count)
@@ -122,7 +124,8 @@ public:
 
     // Closes CPU `cpu`'s current sub-buffer now, as ltt_switch(): 1 when a
     // packet was closed, 0 when there was nothing to close, -1 when an empty
-    // packet could not be opened.
+    // packet could not be opened, flush_failed when the buffer cannot be
+    // used any more (its memory is gone or not sane).
     virtual int flush(std::uint32_t cpu, flush_kind kind) = 0;
 
     // Which event ids are enabled (index = channel event id); takes effect at
