@@ -47,6 +47,8 @@ lttd::response send_request(const std::filesystem::path& socket, const lttd::req
         const ssize_t n = ::send(fd.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+            break; // lttd answered and closed already (a refusal): read it
         if (n <= 0)
             fail(fmt::format("send: {}", std::strerror(errno)));
         done += static_cast<std::size_t>(n);
