@@ -44,8 +44,8 @@ std::string format_status(const nlohmann::json& st) {
     const auto snapshots = st.value("snapshots", nlohmann::json::array());
     for (const auto& snap : snapshots)
         out += fmt::format("  snapshot: {}\n", snap.get<std::string>());
-    out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<36}  {}\n", "CPU", "state", "fill",
-                       "records", "lost (full/overwritten/busy/nested/big)", "written");
+    out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<39}  {}\n", "CPU", "state", "fill",
+                       "produced", "lost = full/overwritten/busy/nested/big", "written");
     for (const auto& c : st.value("cpus", nlohmann::json::array())) {
         const auto& lost = c.value("lost", nlohmann::json::object());
         const std::string fill = c.contains("fill_percent")
@@ -56,15 +56,17 @@ std::string format_status(const nlohmann::json& st) {
             "{} = {}/{}/{}/{}/{}", u(c, "lost_total"), u(lost, "full"), u(lost, "overwritten"),
             u(lost, "busy"), u(lost, "nested"), u(lost, "too_big"));
         out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<39}  {} in {} packets\n", u(c, "cpu"),
-                           s(c, "state"), fill, u(c, "records"), lost_text,
+                           s(c, "state"), fill, u(c, "produced"), lost_text,
                            lttd::format_size(u(c, "bytes_written")), u(c, "packets_written"));
         if (c.contains("problem"))
             out += fmt::format("        problem: {}\n", c["problem"].get<std::string>());
     }
     const auto& t = st.value("totals", nlohmann::json::object());
-    out += fmt::format("  total: {} records committed, {} lost, {} written in {} packets\n",
-                       u(t, "records"), u(t, "lost"), lttd::format_size(u(t, "bytes_written")),
-                       u(t, "packets_written"));
+    out += fmt::format("  total: {} records produced ({} committed), {} lost; {} written in {} "
+                       "packets\n",
+                       u(t, "produced"), u(t, "records"), u(t, "lost"),
+                       lttd::format_size(u(t, "bytes_written")), u(t, "packets_written"));
+
     const auto problems = st.value("problems", nlohmann::json::array());
     if (!problems.empty()) {
         out += "  problems:\n";

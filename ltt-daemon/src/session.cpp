@@ -483,11 +483,11 @@ nlohmann::json session::status() const {
         for (const auto& s : trace_->stats())
             written[s.cpu] = s;
     nlohmann::json cpus = nlohmann::json::array();
-    nlohmann::json totals{{"records", 0},
-                          {"lost", 0},
-                          {"bytes_written", 0},
-                          {"packets_written", 0},
-                          {"records_written", 0}};
+    nlohmann::json totals{{"records", 0},       {"produced", 0},        {"lost", 0},
+                          {"bytes_written", 0}, {"packets_written", 0}, {"records_written", 0}};
+    const auto add = [&](const char* key, std::uint64_t n) {
+        totals[key] = totals[key].get<std::uint64_t>() + n;
+    };
     for (const auto& [id, c] : cpus_) {
         nlohmann::json cj{{"cpu", id}};
         if (!c.consumer) {
@@ -503,13 +503,20 @@ nlohmann::json session::status() const {
             cj["buffer_bytes"] = c.consumer->buffer_bytes();
             cj["fill_percent"] =
                 static_cast<double>(fill) * 100.0 / static_cast<double>(c.consumer->buffer_bytes());
-            cj["records"] = c.consumer->records_committed();
+            const std::uint64_t committed = c.consumer->records_committed();
+            std::uint64_t lost_total = 0;
+            for (const auto n : lost)
+                lost_total += n;
+            // Overwritten records were committed first, then counted lost.
+            const std::uint64_t produced = committed + lost_total - lost[LTT_LOST_OVERWRITTEN];
+            cj["records"] = committed;
+            cj["produced"] = produced;
             cj["lost"] = lost_by_kind;
-            cj["lost_total"] = c.consumer->lost_total();
+            cj["lost_total"] = lost_total;
             cj["packets_refused"] = c.consumer->packets_refused();
-            totals["records"] =
-                totals["records"].get<std::uint64_t>() + c.consumer->records_committed();
-            totals["lost"] = totals["lost"].get<std::uint64_t>() + c.consumer->lost_total();
+            add("records", committed);
+            add("produced", produced);
+            add("lost", lost_total);
         }
         if (!c.reported_problem.empty())
             cj["problem"] = c.reported_problem;
@@ -520,9 +527,9 @@ nlohmann::json session::status() const {
         cj["bytes_written"] = bytes;
         cj["packets_written"] = packets;
         cj["records_written"] = records;
-        totals["bytes_written"] = totals["bytes_written"].get<std::uint64_t>() + bytes;
-        totals["packets_written"] = totals["packets_written"].get<std::uint64_t>() + packets;
-        totals["records_written"] = totals["records_written"].get<std::uint64_t>() + records;
+        add("bytes_written", bytes);
+        add("packets_written", packets);
+        add("records_written", records);
         cpus.push_back(std::move(cj));
     }
     j["cpus"] = cpus;

@@ -17,7 +17,7 @@ s = json.load(open(sys.argv[1]))
 assert s["state"] == "active", s["state"]
 assert len(s["cpus"]) == 2
 for c in s["cpus"]:
-    for key in ("fill_percent", "records", "lost", "lost_total", "bytes_written"):
+    for key in ("fill_percent", "produced", "records", "lost", "lost_total", "bytes_written"):
         assert key in c, key
     assert set(c["lost"]) == {"full", "overwritten", "busy", "nested", "too_big"}
 assert sum(c["records"] for c in s["cpus"]) > 0
@@ -25,6 +25,15 @@ PY
 ctl status s1 | grep -q "fill" || fail "human status"
 wait_stress src
 ctl stop s1 >/dev/null
+# After stop, status counts what the producer counted.
+ctl status s1 --json >"$WORK/status.json"
+"$PYTHON3" - "$WORK/status.json" "$WORK/src.json" <<'PY' || fail "status after stop"
+import json, sys
+s = json.load(open(sys.argv[1]))["totals"]
+p = json.loads(open(sys.argv[2]).read().splitlines()[-1])["totals"]
+assert s["produced"] == p["produced"], (s, p)
+assert s["records_written"] == p["produced"] and s["lost"] == 0, (s, p)
+PY
 check_trace "$WORK/out" "$WORK/src.json" --no-loss --cpus 0,1 --index
 ctl destroy s1 >/dev/null
 expect_alive
