@@ -98,8 +98,13 @@ static inline uint8_t *ltt_slot_data(struct ltt_buf *b, uint32_t slot)
 {
 	uint64_t phys = slot;
 
-	if (b->mode == LTT_MODE_OVERWRITE)
+	if (b->mode == LTT_MODE_OVERWRITE) {
 		phys = ltt_entry_phys(ltt_env_read_once(&b->slots[slot].entry));
+		/* a switch run by a consumer on a buffer file may see a forged
+		 * table: stay inside the data area, whatever it says */
+		if (phys > b->nr_subbufs)
+			phys = b->nr_subbufs;
+	}
 	return b->data + (phys << b->subbuf_order);
 }
 

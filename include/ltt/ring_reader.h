@@ -169,6 +169,9 @@ static inline int ltt_reader_get(struct ltt_reader *r, struct ltt_subbuf *sb)
 		}
 		if (ltt_entry_taken(e))
 			continue;
+		/* the slot table may be forged: stay inside the data area */
+		if (ltt_entry_phys(e) > r->nr_subbufs)
+			return LTT_READER_INVALID;
 		want = ((pos >> (r->buf_order - r->subbuf_order)) + 1)
 		       << r->subbuf_order;
 		if (ltt_env_load_acquire(&s->commit) != want)
