@@ -214,7 +214,7 @@ int main(int argc, char** argv) {
         const timing cas = find(ring_gb, "context/cmpxchg", ring);
         fmt::print("where ltt-xen's time goes: one TSC read {:.2f} ns, one SMP-safe "
                    "compare-and-swap {:.2f} ns on this machine; a record takes one TSC read, "
-                   "one compare-and-swap and two atomic adds.\n",
+                   "one compare-and-swap, one locked add (commit) and one owner-only increment.\n",
                    tsc.ns_per_event, cas.ns_per_event);
         fmt::print("checks: ltt-xen snapshot {} records ({} overwritten) for {} calls; lttng "
                    "snapshot {} events read by babeltrace2.\n",

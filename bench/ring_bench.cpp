@@ -129,8 +129,8 @@ template <std::size_t N> void bm_ltt_disabled(benchmark::State& state) {
 
 // Context for the enabled figure: what the write path's primitives cost on
 // this machine. A record costs one TSC read, one compare-and-swap (reserve)
-// and two atomic adds (commit); in user space these are SMP-safe
-// (lock-prefixed) atomics, see libltt/env/ltt-env.h.
+// an add to the commit counter and an owner-only record-count increment; in user space the CAS and
+// the add are SMP-safe (lock-prefixed) atomics, see libltt/env/ltt-env.h.
 void bm_rdtsc(benchmark::State& state) {
     for (auto _ : state)
         benchmark::DoNotOptimize(ltt_env_read_tsc());
