@@ -1,6 +1,10 @@
 #include <ltt/event_header.hpp>
 #include <ltt/le_bytes.hpp>
 
+// The encoding itself is include/ltt/event_header.h, the code every writer
+// (Xen, the guest module, user space) runs: libltt's test packets and
+// fuzz seeds use the same definition, so they cannot drift from it.
+#include <ltt/event_header.h>
 #include <ltt/packet.h>
 
 namespace ltt {
@@ -14,10 +18,16 @@ event_header_kind header_kind_for(std::uint64_t event_count) noexcept {
                                                 : event_header_kind::large;
 }
 
+namespace {
+
+std::uint32_t c_kind(event_header_kind kind) noexcept {
+    return kind == event_header_kind::compact ? LTT_HDR_COMPACT : LTT_HDR_LARGE;
+}
+
+} // namespace
+
 std::size_t header_size(event_header_kind kind, bool extended) noexcept {
-    if (kind == event_header_kind::compact)
-        return extended ? LTT_COMPACT_EXT_SIZE : LTT_COMPACT_SIZE;
-    return extended ? LTT_LARGE_EXT_SIZE : LTT_LARGE_SIZE;
+    return ltt_hdr_size(c_kind(kind), extended ? 1 : 0);
 }
 
 unsigned timestamp_bits(event_header_kind kind) noexcept {
@@ -26,10 +36,7 @@ unsigned timestamp_bits(event_header_kind kind) noexcept {
 
 bool needs_extended(event_header_kind kind, std::uint32_t id, std::uint64_t tsc,
                     std::uint64_t prev_tsc) noexcept {
-    const std::uint32_t escape =
-        kind == event_header_kind::compact ? LTT_COMPACT_ESCAPE : LTT_LARGE_ESCAPE;
-    const unsigned bits = timestamp_bits(kind);
-    return id >= escape || (tsc >> bits) != (prev_tsc >> bits);
+    return ltt_hdr_needs_extended(c_kind(kind), id, tsc, prev_tsc) != 0;
 }
 
 bool append_event_header(std::vector<std::byte>& out, event_header_kind kind, std::uint32_t id,
@@ -37,26 +44,8 @@ bool append_event_header(std::vector<std::byte>& out, event_header_kind kind, st
     const bool extended = needs_extended(kind, id, tsc, prev_tsc);
     const std::size_t at = out.size();
     out.resize(at + header_size(kind, extended));
-    std::byte* p = out.data() + at;
-    if (kind == event_header_kind::compact) {
-        if (extended) {
-            p[0] = static_cast<std::byte>(LTT_COMPACT_ESCAPE);
-            store_le<std::uint32_t>(p + 1, id);
-            store_le<std::uint64_t>(p + 5, tsc);
-        } else {
-            const auto low = static_cast<std::uint32_t>(tsc & ((1u << LTT_COMPACT_TS_BITS) - 1));
-            store_le<std::uint32_t>(p, id | low << LTT_COMPACT_ID_BITS);
-        }
-    } else {
-        if (extended) {
-            store_le<std::uint16_t>(p, static_cast<std::uint16_t>(LTT_LARGE_ESCAPE));
-            store_le<std::uint32_t>(p + 2, id);
-            store_le<std::uint64_t>(p + 6, tsc);
-        } else {
-            store_le<std::uint16_t>(p, static_cast<std::uint16_t>(id));
-            store_le<std::uint32_t>(p + 2, static_cast<std::uint32_t>(tsc));
-        }
-    }
+    ltt_hdr_write(reinterpret_cast<std::uint8_t*>(out.data() + at), c_kind(kind), extended ? 1 : 0,
+                  id, tsc);
     return extended;
 }
 
