@@ -60,6 +60,10 @@ std::string format_status(const nlohmann::json& st) {
                            lttd::format_size(u(c, "bytes_written")), u(c, "packets_written"));
         if (c.contains("problem"))
             out += fmt::format("        problem: {}\n", c["problem"].get<std::string>());
+        if (u(c, "consumer_errors") > 0)
+            out += fmt::format("        consumer page: {} invalid read positions refused by the "
+                               "writer (it stopped recording this CPU)\n",
+                               u(c, "consumer_errors"));
     }
     const auto& t = st.value("totals", nlohmann::json::object());
     out += fmt::format("  total: {} records produced ({} committed), {} lost; {} written in {} "

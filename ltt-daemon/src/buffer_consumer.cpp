@@ -20,8 +20,10 @@ constexpr const char* shrank = "the buffer file shrank while mapped (truncated?)
 
 } // namespace
 
-buffer_consumer::buffer_consumer(const buffer_view& view, const channel_info& channel)
-    : cpu_(view.cpu), channel_(channel), copy_(new std::byte[channel.subbuf_size()]) {
+buffer_consumer::buffer_consumer(const buffer_view& view, const channel_info& channel,
+                                 subbuf_lender* lender)
+    : cpu_(view.cpu), channel_(channel), lender_(lender), data_len_(view.data_len),
+      copy_(new std::byte[channel.subbuf_size()]) {
     int init = LTT_READER_INVALID;
     records_seen_.assign(channel.subbuf_count(), 0);
     const bool read = bus_guard::run([&] {
@@ -62,7 +64,72 @@ std::uint64_t buffer_consumer::records_of_held() noexcept {
     return n;
 }
 
+// Overwrite mode with a lender (Xen): it swaps the oldest complete
+// sub-buffer out of the ring and lends it; the packet is copied out of the
+// data mapping, given back, then checked and written like any other.
+std::size_t buffer_consumer::drain_lent(packet_sink& sink, std::size_t max) {
+    std::size_t taken = 0;
+    while (!broken_ && taken < max) {
+        std::optional<lent_subbuf> sb;
+        try {
+            sb = lender_->get(cpu_);
+        } catch (const source_error& e) {
+            mark_broken(e.what());
+            break;
+        }
+        if (!sb)
+            break;
+        taken++;
+        // The lender is trusted less than the memory is: its offset and
+        // size must describe a packet inside the data mapping.
+        const std::uint64_t size = sb->size, off = sb->offset;
+        const bool in_range = size >= LTT_PKT_HEADER_SIZE && size <= channel_.subbuf_size() &&
+                              off <= data_len_ && size <= data_len_ - off &&
+                              off % channel_.subbuf_size() == 0;
+        std::uint64_t records = 0;
+        bool read = true;
+        if (!sb->corrupt && in_range)
+            read = bus_guard::run([&] {
+                std::memcpy(copy_.get(), reader_.data + off, size);
+                // Its slot still carries the sub-buffer's record counts
+                // (tagged with its sequence number) until the writer comes
+                // round again, n - 1 sub-buffers later.
+                const auto& slot = reader_.slots[sb->seq & (reader_.nr_subbufs - 1)];
+                const std::uint64_t e = load(&slot.entry);
+                const std::uint64_t n = load(&slot.records), base = load(&slot.rec_base);
+                if (ltt_entry_is_for(e, sb->seq) && n >= base)
+                    records = n - base;
+            });
+        try {
+            lender_->put(cpu_);
+        } catch (const source_error& e) {
+            mark_broken(e.what());
+            break;
+        }
+        if (!read) {
+            mark_broken(shrank);
+            break;
+        }
+        if (sb->corrupt || !in_range) {
+            refused_++;
+            problem_ = sb->corrupt
+                           ? fmt::format("cpu {}: corrupt packet skipped (seq {})", cpu_, sb->seq)
+                           : fmt::format("cpu {}: lent sub-buffer out of range (offset {}, size "
+                                         "{}, data {} bytes); skipped",
+                                         cpu_, off, size, data_len_);
+            continue;
+        }
+        if (auto why = sink.write_packet(cpu_, {copy_.get(), size}, records)) {
+            refused_++;
+            problem_ = std::move(*why);
+        }
+    }
+    return taken;
+}
+
 std::size_t buffer_consumer::drain(packet_sink& sink, std::size_t max) {
+    if (lender_ && reader_.mode == LTT_MODE_OVERWRITE)
+        return drain_lent(sink, max);
     enum class outcome { empty, packet, corrupt, bad_positions, bad_slots };
     std::size_t taken = 0;
     while (!broken_ && taken < max) {
@@ -165,6 +232,13 @@ std::uint64_t buffer_consumer::records_committed() const noexcept {
         }))
         mark_broken(shrank);
     return sum;
+}
+
+std::uint64_t buffer_consumer::consumer_errors() const noexcept {
+    std::uint64_t n = 0;
+    if (!bus_guard::run([&] { n = load(&reader_.ctl->consumer_errors); }))
+        mark_broken(shrank);
+    return n;
 }
 
 std::uint64_t buffer_consumer::fill_bytes() const noexcept {

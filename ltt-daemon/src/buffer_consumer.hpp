@@ -41,8 +41,11 @@ public:
 
 class buffer_consumer {
 public:
-    // source_error when the reader refuses the memory.
-    buffer_consumer(const buffer_view& view, const channel_info& channel);
+    // source_error when the reader refuses the memory. With a `lender`,
+    // overwrite-mode sub-buffers are borrowed from it instead of swapped in
+    // place.
+    buffer_consumer(const buffer_view& view, const channel_info& channel,
+                    subbuf_lender* lender = nullptr);
 
     // Takes up to `max` complete sub-buffers into `sink`; returns how many
     // it took (refused ones included). Exceptions from the sink propagate
@@ -64,11 +67,15 @@ public:
     std::array<std::uint64_t, LTT_LOST_NR> lost() const noexcept;
     std::uint64_t lost_total() const noexcept;
     std::uint64_t records_committed() const noexcept;
+    // Invalid consumer positions the writer found (and refused) in the
+    // consumer page: garbage there stops the CPU's trace, it is shown.
+    std::uint64_t consumer_errors() const noexcept;
     std::uint64_t fill_bytes() const noexcept;
     std::uint64_t buffer_bytes() const noexcept { return reader_.subbuf_size * reader_.nr_subbufs; }
 
 private:
     std::uint64_t records_of_held() noexcept;
+    std::size_t drain_lent(packet_sink& sink, std::size_t max);
     // Counters are read for status too (const): a fault there breaks the
     // buffer as well.
     void mark_broken(std::string why) const;
@@ -76,6 +83,8 @@ private:
     ltt_reader reader_{};
     std::uint32_t cpu_ = 0;
     channel_info channel_;
+    subbuf_lender* lender_ = nullptr;
+    std::uint64_t data_len_ = 0;
     std::unique_ptr<std::byte[]> copy_;       // one packet, out of the mapping
     std::vector<std::uint64_t> records_seen_; // discard mode: per slot
     mutable bool broken_ = false;

@@ -137,7 +137,7 @@ void session::add_cpu(std::uint32_t id) {
         return;
     cpu c;
     try {
-        c.consumer = std::make_unique<buffer_consumer>(*view, channel_);
+        c.consumer = std::make_unique<buffer_consumer>(*view, channel_, source_->lender());
     } catch (const source_error& e) {
         note(e.what());
         return;
@@ -514,6 +514,7 @@ nlohmann::json session::status() const {
             cj["lost"] = lost_by_kind;
             cj["lost_total"] = lost_total;
             cj["packets_refused"] = c.consumer->packets_refused();
+            cj["consumer_errors"] = c.consumer->consumer_errors();
             add("records", committed);
             add("produced", produced);
             add("lost", lost_total);

@@ -4,13 +4,15 @@
 // - the directory source (directory_source.hpp): per-CPU buffer files a
 //   producer created in a directory (ltt-stress, the guest kernel module),
 //   mapped by lttd, notified through a FIFO and inotify;
-// - the Xen source (the Xen-port issue): hypervisor buffers mapped with
+// - the Xen source (xen_source.hpp): hypervisor buffers mapped with
 //   libxenforeignmemory, set up and controlled through libxencall sysctls,
 //   notified through a VIRQ bound with libxenevtchn. It fits the same calls:
 //   setup() allocates buffers of the requested geometry, buffers() maps
 //   them, poll_fds() is the event-channel fd, flush() is a sysctl that
 //   switches sub-buffers on their CPUs, set_events() the event bitmap,
 //   start()/stop() the tracing switch, and CPU hotplug reports buffer_added.
+//   In overwrite mode it lends sub-buffers (lender()): dom0 may not write
+//   the slot table.
 //
 // A source is used by one thread (its session's worker) at a time.
 #pragma once
@@ -93,6 +95,25 @@ struct source_event {
 
 inline constexpr int flush_failed = -2;
 
+// Overwrite mode where the consumer may not write the slot table (Xen maps
+// its control pages read-only into dom0): the producer's owner swaps the
+// oldest complete sub-buffer out on request and lends it until put().
+struct lent_subbuf {
+    std::uint64_t offset = 0; // bytes into the CPU's data mapping
+    std::uint64_t size = 0;   // packet bytes
+    std::uint64_t seq = 0;    // packet_seq_num
+    bool corrupt = false;     // held, but its packet is not sane: put it
+};
+
+class subbuf_lender {
+public:
+    virtual ~subbuf_lender() = default;
+    // The oldest complete sub-buffer of `cpu`, nullopt when there is none;
+    // source_error when the buffer cannot be read any more.
+    virtual std::optional<lent_subbuf> get(std::uint32_t cpu) = 0;
+    virtual void put(std::uint32_t cpu) = 0;
+};
+
 enum class flush_kind {
     active, // close the current sub-buffer if it holds records
     empty,  // ...and if it holds none, write an empty one (carries the loss count)
@@ -138,6 +159,10 @@ public:
 
     // A buffer reported removed has been drained: forget (unmap) it.
     virtual void release(std::uint32_t cpu) = 0;
+
+    // Overwrite mode: who hands out sub-buffers, when the consumer cannot
+    // swap them itself; nullptr when it can (ltt/ring_reader.h in place).
+    virtual subbuf_lender* lender() noexcept { return nullptr; }
 };
 
 } // namespace lttd

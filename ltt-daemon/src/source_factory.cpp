@@ -1,6 +1,7 @@
 #include "source_factory.hpp"
 
 #include "directory_source.hpp"
+#include "xen_source.hpp"
 
 #include <fmt/format.h>
 
@@ -22,9 +23,8 @@ std::unique_ptr<source> make_source(std::string_view spec) {
         return std::make_unique<directory_source>(std::string(path));
     }
     if (spec == "xen")
-        throw source_error("source `xen`: the Xen source is not built yet (it comes with the Xen "
-                           "port); use dir:PATH for a directory of buffer files");
-    throw source_error(fmt::format("source `{}`: unknown kind (dir:PATH, or xen later)", spec));
+        return std::make_unique<xen_source>();
+    throw source_error(fmt::format("source `{}`: unknown kind (dir:PATH or xen)", spec));
 }
 
 } // namespace lttd

@@ -1,0 +1,341 @@
+#include "xen_source.hpp"
+
+#include "log.hpp"
+
+#include <ltt/packet.h>
+#include <ltt/ring_layout.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <span>
+
+namespace lttd {
+
+namespace {
+
+// What `create --source xen` gets without --subbuf-size/--subbufs: 2 MiB
+// per physical CPU, enough for about a second of a busy CPU's records.
+constexpr std::uint64_t default_subbuf_size = 128 * 1024;
+constexpr std::uint32_t default_subbufs = 16;
+// A flush sysctl serves the per-CPU calls that follow it this long.
+constexpr auto flush_coalesce = std::chrono::milliseconds(50);
+
+std::string facility_name(const xen::ltt_facility& f) {
+    return std::string(f.name, strnlen(f.name, sizeof f.name));
+}
+
+} // namespace
+
+xen_source::~xen_source() {
+    teardown();
+}
+
+void xen_source::fail(const char* what, int err) const {
+    throw source_error(xen::xen_control::describe(what, err));
+}
+
+void xen_source::take_channel(const xen::query_result& r) {
+    const auto& q = r.q;
+    if (q.cpu_khz == 0)
+        throw source_error("source xen: Xen reports a TSC frequency of 0 kHz");
+    if (q.nr_cpus == 0 || q.nr_cpus > 4096)
+        throw source_error(fmt::format("source xen: Xen reports {} CPUs", q.nr_cpus));
+    if (q.header_type > 1)
+        throw source_error(fmt::format("source xen: unknown event header type {}", q.header_type));
+    if (r.facilities.size() != q.nr_facilities || r.facilities.empty())
+        throw source_error(fmt::format("source xen: Xen lists {} of {} facilities",
+                                       r.facilities.size(), q.nr_facilities));
+    channel_ = {};
+    channel_.name = "xen";
+    channel_.domain = ltt::trace_domain::hypervisor;
+    channel_.xen_domid = xen::domid_xen;
+    channel_.domain_name = "hypervisor";
+    channel_.trace_subdir = "hypervisor";
+    channel_.stream_prefix = "xen_";
+    channel_.tsc_hz = q.cpu_khz * 1000;
+    channel_.header =
+        q.header_type ? ltt::event_header_kind::large : ltt::event_header_kind::compact;
+    // Xen numbers the events of its facilities one after the other, in its
+    // build's order: the list must say so, or the ids mean something else.
+    std::uint32_t next = 0;
+    for (const auto& f : r.facilities) {
+        const std::string name = facility_name(f);
+        if (name.empty() || name.size() == sizeof f.name)
+            throw source_error("source xen: a facility name from Xen is empty or unterminated");
+        if (f.base != next || f.nr_events == 0 || f.nr_events > q.nr_events - next)
+            throw source_error(fmt::format("source xen: facility {} has ids {}..{}, expected "
+                                           "them to start at {} and end below {}",
+                                           name, f.base, f.base + f.nr_events, next, q.nr_events));
+        channel_.facilities.push_back(
+            {name, ltt::facility_layer::xen, f.checksum, f.base, f.nr_events});
+        next += f.nr_events;
+    }
+    if (next != q.nr_events)
+        throw source_error(fmt::format("source xen: the facilities cover {} of Xen's {} event ids",
+                                       next, q.nr_events));
+}
+
+void xen_source::setup(const requested_geometry& geometry) {
+    try {
+        xc_ = std::make_unique<xen::xen_control>();
+        xen::query_result r;
+        if (const int err = xc_->query(r, true))
+            fail("source xen: query", err);
+        take_channel(r);
+        if (r.q.state != static_cast<std::uint32_t>(xen::ltt_state::none))
+            fail("source xen: setup", EEXIST);
+        nr_cpus_ = r.q.nr_cpus;
+
+        const std::uint64_t size = geometry.subbuf_size.value_or(default_subbuf_size);
+        const std::uint32_t count = geometry.subbufs.value_or(default_subbufs);
+        const ring_mode mode = geometry.mode.value_or(ring_mode::discard);
+        channel_.subbuf_order = static_cast<std::uint32_t>(std::countr_zero(size));
+        channel_.nr_subbufs_order = static_cast<std::uint32_t>(std::countr_zero(count));
+        channel_.mode = mode;
+        channel_.uuid = ltt::random_uuid();
+
+        // Xen's enable map outlives sessions: start from nothing enabled.
+        if (const int err = xc_->events(false, xen::events_all, 0))
+            fail("source xen: disable all events", err);
+        enabled_.assign(r.q.nr_events, false);
+        in_xen_.assign(r.q.nr_events, false);
+
+        fm_ = std::make_unique<xen::foreign_memory>();
+        // Bound before the buffers exist, so no notification is missed.
+        virq_ = std::make_unique<xen::virq_channel>(xen::virq_ltt);
+
+        xen::ltt_setup s{};
+        s.subbuf_size = size;
+        s.nr_subbufs = count;
+        s.mode = mode == ring_mode::overwrite ? 1 : 0;
+        // lttd's periodic flush closes slow CPUs' sub-buffers (discard);
+        // a flight recorder closes them at snapshot time.
+        s.switch_timer_ms = 0;
+        std::memcpy(s.uuid, channel_.uuid.data(), sizeof s.uuid);
+        if (const int err = xc_->setup(s))
+            fail(fmt::format("source xen: setup of {} x {} byte sub-buffers per CPU, {} mode",
+                             count, size, to_string(mode))
+                     .c_str(),
+                 err);
+        owner_ = true;
+
+        xen::query_result now;
+        if (const int err = xc_->query(now, false))
+            fail("source xen: query after setup", err);
+        generation_ = now.q.generation;
+        if (now.q.subbuf_order != channel_.subbuf_order ||
+            now.q.nr_subbufs_order != channel_.nr_subbufs_order)
+            throw source_error("source xen: Xen set up another geometry than asked for");
+        for (std::uint32_t cpu = 0; cpu < nr_cpus_; cpu++)
+            map_cpu(cpu);
+        if (cpus_.empty())
+            throw source_error("source xen: no CPU has a buffer after setup");
+        log("source xen: {} CPU buffers of {} x {} bytes, TSC {} kHz, {} facilities, {} events",
+            cpus_.size(), count, size, r.q.cpu_khz, channel_.facilities.size(), r.q.nr_events);
+    } catch (...) {
+        teardown();
+        throw;
+    }
+}
+
+bool xen_source::map_cpu(std::uint32_t cpu) {
+    if (cpus_.contains(cpu))
+        return true;
+    xen::ltt_cpu_info info{};
+    std::vector<std::uint64_t> mfns;
+    const int err = xc_->cpu_info(cpu, info, mfns);
+    if (err == ENXIO)
+        return false;
+    if (err)
+        fail(fmt::format("source xen: cpu_info of CPU {}", cpu).c_str(), err);
+    const std::span<const std::uint64_t> all(mfns);
+    const std::string what = fmt::format("source xen: CPU {}", cpu);
+    cpu_pages p{
+        xen::foreign_pages(*fm_, all.subspan(0, info.ctl_pages), false,
+                           (what + " control pages").c_str()),
+        xen::foreign_pages(*fm_, all.subspan(info.ctl_pages, 1), true,
+                           (what + " consumer page").c_str()),
+        xen::foreign_pages(*fm_, all.subspan(info.ctl_pages + 1, info.data_pages), false,
+                           (what + " data pages").c_str()),
+    };
+    cpus_.emplace(cpu, std::move(p));
+    return true;
+}
+
+void xen_source::teardown() noexcept {
+    cpus_.clear(); // unmapped first: Xen refuses to free mapped pages
+    if (xc_ && owner_) {
+        if (const int err = xc_->simple(xen::ltt_cmd::stop); err && err != ENODEV)
+            log("{}", xen::xen_control::describe("source xen: stop", err));
+        xc_->events(false, xen::events_all, 0);
+        if (const int err = xc_->simple(xen::ltt_cmd::teardown))
+            log("{}", xen::xen_control::describe("source xen: teardown", err));
+    }
+    owner_ = false;
+    started_ = false;
+    virq_.reset();
+    fm_.reset();
+    xc_.reset();
+}
+
+std::vector<buffer_view> xen_source::buffers() const {
+    std::vector<buffer_view> out;
+    for (const auto& [cpu, p] : cpus_)
+        out.push_back(*buffer(cpu));
+    return out;
+}
+
+std::optional<buffer_view> xen_source::buffer(std::uint32_t cpu) const {
+    const auto it = cpus_.find(cpu);
+    if (it == cpus_.end())
+        return std::nullopt;
+    const cpu_pages& p = it->second;
+    return buffer_view{cpu,           p.ctl.data(),  p.ctl.bytes(),
+                       p.cons.data(), p.data.data(), p.data.bytes()};
+}
+
+std::vector<int> xen_source::poll_fds() const {
+    if (!virq_)
+        return {};
+    return {virq_->fd()};
+}
+
+std::vector<source_event> xen_source::handle_readable(int fd) {
+    std::vector<source_event> events;
+    if (!virq_ || fd != virq_->fd())
+        return events;
+    virq_->acknowledge();
+    events.push_back({source_event::kind::data, 0, {}});
+    // A CPU that came online got its buffer: the generation tells.
+    xen::query_result r;
+    if (const int err = xc_->query(r, false)) {
+        events.push_back(
+            {source_event::kind::problem, 0, xen::xen_control::describe("source xen: query", err)});
+        return events;
+    }
+    if (r.q.state == static_cast<std::uint32_t>(xen::ltt_state::none)) {
+        events.push_back({source_event::kind::vanished, 0,
+                          "source xen: Xen's trace buffers were torn down by someone else"});
+        return events;
+    }
+    if (r.q.generation == generation_)
+        return events;
+    generation_ = r.q.generation;
+    nr_cpus_ = std::max(nr_cpus_, r.q.nr_cpus);
+    for (std::uint32_t cpu = 0; cpu < nr_cpus_; cpu++) {
+        if (cpus_.contains(cpu))
+            continue;
+        try {
+            if (map_cpu(cpu))
+                events.push_back({source_event::kind::buffer_added, cpu, {}});
+        } catch (const source_error& e) {
+            events.push_back({source_event::kind::problem, cpu, e.what()});
+        }
+    }
+    return events;
+}
+
+int xen_source::flush(std::uint32_t cpu, flush_kind kind) {
+    if (!xc_)
+        return flush_failed;
+    const auto now = std::chrono::steady_clock::now();
+    if (kind == flush_kind_ && flush_covered_.erase(cpu) && now - flush_time_ < flush_coalesce)
+        return flush_result_;
+    std::uint32_t closed = 0;
+    const int err = xc_->flush(kind == flush_kind::empty ? xen::flush_empty : 0, closed);
+    if (err == ENODEV)
+        return flush_failed;
+    if (err) {
+        log("{}", xen::xen_control::describe("source xen: flush", err));
+        return 0;
+    }
+    flush_kind_ = kind;
+    flush_time_ = now;
+    flush_result_ = closed > 0 ? 1 : 0;
+    flush_covered_.clear();
+    for (const auto& [id, p] : cpus_)
+        if (id != cpu)
+            flush_covered_.insert(id);
+    return flush_result_;
+}
+
+void xen_source::apply_events() {
+    const auto all = [&](bool v) {
+        return std::all_of(enabled_.begin(), enabled_.end(), [v](bool b) { return b == v; });
+    };
+    // One sysctl for "all" or "none"; one per changed event otherwise.
+    if (all(true) || all(false)) {
+        const bool on = all(true);
+        if (const int err = xc_->events(on, xen::events_all, 0))
+            fail(on ? "source xen: enable all" : "source xen: disable all", err);
+        in_xen_.assign(in_xen_.size(), on);
+        return;
+    }
+    for (std::uint32_t id = 0; id < enabled_.size(); id++) {
+        if (enabled_[id] == in_xen_[id])
+            continue;
+        if (const int err = xc_->events(enabled_[id], xen::events_event, id))
+            fail(fmt::format("source xen: {} event {}", enabled_[id] ? "enable" : "disable", id)
+                     .c_str(),
+                 err);
+        in_xen_[id] = enabled_[id];
+    }
+}
+
+void xen_source::set_events(const std::vector<bool>& enabled) {
+    if (enabled.size() != enabled_.size())
+        throw source_error(fmt::format("source xen: {} event flags for {} events", enabled.size(),
+                                       enabled_.size()));
+    enabled_ = enabled;
+    if (started_)
+        apply_events();
+}
+
+void xen_source::start() {
+    apply_events();
+    // Xen writes its statedump (domains, vCPUs, event channels) right after.
+    if (const int err = xc_->simple(xen::ltt_cmd::start))
+        fail("source xen: start", err);
+    started_ = true;
+}
+
+void xen_source::stop() {
+    if (!xc_)
+        return;
+    started_ = false;
+    if (const int err = xc_->simple(xen::ltt_cmd::stop))
+        fail("source xen: stop", err);
+}
+
+void xen_source::release(std::uint32_t cpu) {
+    cpus_.erase(cpu);
+}
+
+subbuf_lender* xen_source::lender() noexcept {
+    return channel_.mode == ring_mode::overwrite ? this : nullptr;
+}
+
+std::optional<lent_subbuf> xen_source::get(std::uint32_t cpu) {
+    xen::ltt_subbuf sb{};
+    const int err = xc_->get_subbuf(cpu, sb);
+    if (err == ENODATA)
+        return std::nullopt;
+    // Held, but its packet is corrupt: put() skips it (and fails if Xen
+    // held nothing, which breaks the buffer).
+    if (err == EIO)
+        return lent_subbuf{sb.offset, 0, sb.seq, true};
+    if (err)
+        fail(fmt::format("source xen: get_subbuf of CPU {}", cpu).c_str(), err);
+    return lent_subbuf{sb.offset, sb.size, sb.seq, false};
+}
+
+void xen_source::put(std::uint32_t cpu) {
+    if (const int err = xc_->simple(xen::ltt_cmd::put_subbuf, cpu))
+        fail(fmt::format("source xen: put_subbuf of CPU {}", cpu).c_str(), err);
+}
+
+} // namespace lttd
