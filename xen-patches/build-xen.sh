@@ -175,6 +175,12 @@ if [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] &&
 		-I"$work/include" -I"$top/include" -I"$top/libltt/env" \
 		-o "$work/bin/ltt-xenctl" "$patches/tools/ltt-xenctl.c" \
 		-lxencall -lxenforeignmemory -lxenevtchn
+	# lttd mirrors the sysctl ABI (it builds against unpatched headers):
+	# the mirror must match this header exactly.
+	g++ -std=gnu++20 -fsyntax-only -Wall -Wextra -Werror -D__XEN_TOOLS__ \
+		-I"$work/include" -I"$top/ltt-daemon/src" "$patches/tools/abi_check.cpp" ||
+		die "ltt-daemon/src/xen/sysctl_abi.hpp differs from the patched public header"
+	echo "build-xen: lttd's sysctl ABI mirror matches the patched header"
 else
 	echo "build-xen: libxen-dev missing: ltt-xenctl not built (make deps)" >&2
 fi
