@@ -57,11 +57,11 @@ E2E_TIMEOUT   ?= 2400
 
 .PHONY: e2e demo
 
-e2e:
+e2e: deps-if-missing
 	timeout -k 30 $(E2E_TIMEOUT) test/e2e/run.sh $(E2E_SCENARIOS)
 
 # The e2e run, then a readable summary of what each scenario recorded.
-demo:
+demo: deps-if-missing
 	timeout -k 30 $(E2E_TIMEOUT) test/e2e/demo.sh $(E2E_SCENARIOS)
 
 install: all
@@ -77,7 +77,7 @@ format-check:
 # source + xen-patches/ + include/ltt + genevent's Xen headers, built in
 # work-xen/ (not in git). Prints where the result is.
 .PHONY: xen
-xen: $(BUILD)/build.ninja
+xen: deps-if-missing $(BUILD)/build.ninja
 	cmake --build $(BUILD) --target ltt_generated_xen
 	XEN_JOBS=$(JOBS) sh xen-patches/build-xen.sh $(BUILD)/generated/xen
 
