@@ -18,7 +18,7 @@ xen="libxen-dev xen-utils-4.17"
 kernel="linux-headers-amd64 kmod"
 # QEMU end-to-end: emulator, dom0 initramfs, Xen hypervisor build deps
 e2e="qemu-system-x86 busybox-static cpio flex bison python3 dpkg-dev bc xz-utils
-	gzip file procps util-linux coreutils"
+	gzip file procps util-linux coreutils checkpolicy"
 
 all="$build $lttng $xen $kernel $e2e"
 
