@@ -429,6 +429,16 @@ int ltt_sysctl(struct xen_sysctl_ltt_op *op)
     BUILD_BUG_ON(LTT_MODE_DISCARD != XEN_SYSCTL_LTT_MODE_discard);
     BUILD_BUG_ON(LTT_MODE_OVERWRITE != XEN_SYSCTL_LTT_MODE_overwrite);
 
+    /* dom0 is here: report what its consumer positions did meanwhile. */
+    if ( ltt_state != XEN_SYSCTL_LTT_STATE_none )
+    {
+        unsigned int cpu;
+
+        for ( cpu = 0; cpu < nr_cpu_ids; cpu++ )
+            if ( ltt_cpus[cpu] )
+                ltt_consumer_check(ltt_cpus[cpu]);
+    }
+
     if ( op->interface_version != XEN_SYSCTL_LTT_INTERFACE_VERSION )
         return -EACCES;
     if ( op->pad )

@@ -20,6 +20,10 @@
  *   runs softirqs only with no hypervisor code in progress underneath, so
  *   once every online CPU acknowledged, no writer that could have seen a
  *   buffer pointer from before is still running.
+ * - An invalid consumer position (dom0 wrote garbage into the consumer
+ *   page) is counted by ring.h in the control page's consumer_errors; the
+ *   writer cannot print (NMI). The softirq, the switch timer and every ltt
+ *   sysctl look at the count and print one warning per CPU and session.
  */
 
 #include <xen/cpu.h>
@@ -63,6 +67,28 @@ static bool ltt_newly_complete(struct ltt_cpu *c)
     return true;
 }
 
+/*
+ * ring.h refuses to open a sub-buffer while the consumer position dom0
+ * wrote is invalid (not sub-buffer aligned, ahead of the writer, or more
+ * than a buffer behind it): the records are counted lost (full) and the
+ * refusal in consumer_errors. Tell the console, once per CPU and session.
+ * Not from the writer (it may run in an NMI, with any lock held): from the
+ * softirq, the switch timer and the sysctl.
+ */
+void ltt_consumer_check(struct ltt_cpu *c)
+{
+    uint64_t errors = ltt_env_read_once(&c->buf.ctl->consumer_errors);
+
+    if ( likely(!errors) || test_and_set_bool(c->consumer_reported) )
+        return;
+
+    printk(XENLOG_WARNING
+           "ltt: CPU%u: invalid consumer position from dom0 (%"PRIu64
+           " times, now %#"PRIx64"): records dropped while it stays invalid;"
+           " reported once per session\n",
+           c->cpu, errors, ltt_env_read_once(&c->buf.cons->consumed));
+}
+
 static void cf_check ltt_softirq_action(void)
 {
     uint32_t gen = read_atomic(&ltt_quiesce_gen);
@@ -73,7 +99,12 @@ static void cf_check ltt_softirq_action(void)
     this_cpu(ltt_hint_raised) = false;
     b = this_cpu(ltt_xen_cur_buf);
     if ( b )
-        send = ltt_newly_complete(container_of(b, struct ltt_cpu, buf));
+    {
+        struct ltt_cpu *c = container_of(b, struct ltt_cpu, buf);
+
+        send = ltt_newly_complete(c);
+        ltt_consumer_check(c);
+    }
     smp_mb();
     write_atomic(&this_cpu(ltt_quiesce_seen), gen);
 
@@ -118,6 +149,7 @@ static void cf_check ltt_timer_fn(void *data)
          read_atomic(&ltt_state) != XEN_SYSCTL_LTT_STATE_started )
         return;
 
+    ltt_consumer_check(c);
     count = ltt_env_read_once(&c->buf.ctl->offset) >> c->buf.subbuf_order;
     if ( count == c->timer_count )
         ltt_switch(&c->buf, LTT_SWITCH_ACTIVE);

@@ -36,6 +36,7 @@ struct ltt_cpu {
     uint64_t timer_count;       /* sub-buffer count at the previous tick */
     uint64_t notified;          /* sub-buffers complete when dom0 was told */
     unsigned int cpu;
+    bool consumer_reported;     /* invalid consumer position reported */
 };
 
 /* Set-up parameters, valid while state != none. */
@@ -73,6 +74,7 @@ void ltt_timer_stop(struct ltt_cpu *c);
 void ltt_quiesce(void);
 void ltt_notify_dom0(void);
 unsigned int ltt_flush_all(uint32_t flags);
+void ltt_consumer_check(struct ltt_cpu *c);
 
 /* statedump.c */
 void ltt_statedump(void);
