@@ -21,12 +21,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xencall.h>
@@ -42,6 +44,7 @@
 #endif
 
 #define PAGE_SIZE_ 4096u
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static xencall_handle *xcall;
 static xenforeignmemory_handle *fmem;
@@ -90,11 +93,19 @@ static int simple(uint32_t cmd)
     return ltt_op(&op);
 }
 
-static int setup(uint64_t subbuf_size, uint32_t nr, uint32_t mode,
-                 uint32_t timer_ms, uint32_t flags)
+/* The trace uuid of a session: 16 bytes from `seed` on. */
+static void make_uuid(uint8_t uuid[16], uint8_t seed)
+{
+    unsigned int i;
+
+    for ( i = 0; i < 16; i++ )
+        uuid[i] = seed + i;
+}
+
+static int setup_uuid(uint64_t subbuf_size, uint32_t nr, uint32_t mode,
+                      uint32_t timer_ms, uint32_t flags, uint8_t seed)
 {
     struct xen_sysctl_ltt_op op;
-    unsigned int i;
 
     op_init(&op, XEN_SYSCTL_LTT_setup);
     op.u.setup.subbuf_size = subbuf_size;
@@ -102,10 +113,15 @@ static int setup(uint64_t subbuf_size, uint32_t nr, uint32_t mode,
     op.u.setup.mode = mode;
     op.u.setup.switch_timer_ms = timer_ms;
     op.u.setup.flags = flags;
-    for ( i = 0; i < sizeof(op.u.setup.uuid); i++ )
-        op.u.setup.uuid[i] = 0xa0 + i;
+    make_uuid(op.u.setup.uuid, seed);
 
     return ltt_op(&op);
+}
+
+static int setup(uint64_t subbuf_size, uint32_t nr, uint32_t mode,
+                 uint32_t timer_ms, uint32_t flags)
+{
+    return setup_uuid(subbuf_size, nr, mode, timer_ms, flags, 0xa0);
 }
 
 static int events(bool on, uint32_t which, uint32_t id)
@@ -345,14 +361,15 @@ static int map_cpu(uint32_t cpu, struct mapped_cpu *m)
     return rc;
 }
 
-static void print_ctl(uint32_t cpu, const struct ltt_buf_ctl *ctl)
+static void print_ctl(const char *prefix, uint32_t cpu,
+                      const struct ltt_buf_ctl *ctl)
 {
-    printf("cpu %u: magic %08x version %u cpu %u mode %u header %u "
+    printf("%scpu %u: magic %08x version %u cpu %u mode %u header %u "
            "subbuf_order %u nr_subbufs_order %u offset %" PRIu64
            " lost full/overwritten/busy/nested/too_big %" PRIu64 "/%" PRIu64
            "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 " consumer_errors %" PRIu64
            "\n",
-           cpu, ctl->magic, ctl->version, ctl->cpu, ctl->mode,
+           prefix, cpu, ctl->magic, ctl->version, ctl->cpu, ctl->mode,
            ctl->header_type, ctl->subbuf_order, ctl->nr_subbufs_order,
            ctl->offset, ctl->lost[0], ctl->lost[1], ctl->lost[2],
            ctl->lost[3], ctl->lost[4], ctl->consumer_errors);
@@ -380,11 +397,64 @@ static int write_packet(FILE *out, const void *packet, uint64_t size)
 }
 
 /*
+ * What the packets of one CPU's stream must satisfy, across the drains of a
+ * session (selftest): the session's uuid and the CPU in every header,
+ * packet_seq_num contiguous (discard mode loses records, never packets),
+ * timestamp_begin <= timestamp_end and no older than the previous packet's
+ * end, events_discarded never decreasing.
+ */
+struct stream {
+    uint8_t uuid[16];
+    uint32_t cpu;
+    long packets;
+    bool any;
+    uint64_t first_seq, last_seq, last_end, max_discarded;
+    unsigned int bad_hdr, bad_seq, bad_ts, bad_discarded;
+};
+
+static void stream_init(struct stream *st, uint32_t cpu, uint8_t uuid_seed)
+{
+    memset(st, 0, sizeof(*st));
+    st->cpu = cpu;
+    make_uuid(st->uuid, uuid_seed);
+}
+
+static void stream_packet(struct stream *st, const uint8_t *p)
+{
+    uint64_t seq = ltt_get_le(p + LTT_PKT_OFF_PACKET_SEQ_NUM, 8);
+    uint64_t begin = ltt_get_le(p + LTT_PKT_OFF_TIMESTAMP_BEGIN, 8);
+    uint64_t end = ltt_get_le(p + LTT_PKT_OFF_TIMESTAMP_END, 8);
+    uint64_t discarded = ltt_get_le(p + LTT_PKT_OFF_EVENTS_DISCARDED, 8);
+
+    if ( memcmp(p + LTT_PKT_OFF_UUID, st->uuid, sizeof(st->uuid)) ||
+         ltt_get_le(p + LTT_PKT_OFF_CPU_ID, 4) != st->cpu ||
+         ltt_get_le(p + LTT_PKT_OFF_STREAM_INSTANCE_ID, 8) != st->cpu )
+        st->bad_hdr++;
+    if ( end < begin || (st->any && begin < st->last_end) )
+        st->bad_ts++;
+    if ( st->any && seq != st->last_seq + 1 )
+        st->bad_seq++;
+    if ( st->any && discarded < st->max_discarded )
+        st->bad_discarded++;
+    if ( !st->any )
+        st->first_seq = seq;
+    st->any = true;
+    st->last_seq = seq;
+    st->last_end = end;
+    if ( discarded > st->max_discarded )
+        st->max_discarded = discarded;
+    st->packets++;
+}
+
+/*
  * Discard mode: every complete sub-buffer, read in place and released
  * through the consumer page (ring_reader.h), as lttd does. Appends the
- * packets to `out` when given. Returns the number of packets.
+ * packets to `out` when given, checks them against `st` when given.
+ * Returns the number of packets, -1 when the control page or the position
+ * in the consumer page is not sane (the reader refuses it).
  */
-static long drain_discard(struct mapped_cpu *m, FILE *out, uint64_t *bytes)
+static long drain_discard(struct mapped_cpu *m, FILE *out, uint64_t *bytes,
+                          struct stream *st)
 {
     struct ltt_reader r;
     struct ltt_subbuf sb;
@@ -397,10 +467,16 @@ static long drain_discard(struct mapped_cpu *m, FILE *out, uint64_t *bytes)
         return -1;
     while ( (rc = ltt_reader_get(&r, &sb)) != LTT_READER_EMPTY )
     {
+        /* Invalid and not held: the position itself is out of range, and
+         * asking again would not change that. */
+        if ( rc == LTT_READER_INVALID && !r.holding )
+            return -1;
         if ( rc == LTT_READER_OK )
         {
             if ( out && write_packet(out, sb.packet, sb.size) )
                 return -1;
+            if ( st )
+                stream_packet(st, sb.packet);
             *bytes += sb.size;
             n++;
         }
@@ -472,8 +548,8 @@ static int cmd_drain(uint32_t cpu, const char *path)
     }
     n = q.q.mode == XEN_SYSCTL_LTT_MODE_overwrite
         ? drain_overwrite(cpu, &m, out, &bytes)
-        : drain_discard(&m, out, &bytes);
-    print_ctl(cpu, m.ctl);
+        : drain_discard(&m, out, &bytes, NULL);
+    print_ctl("", cpu, m.ctl);
     printf("cpu %u: %ld packets, %" PRIu64 " bytes\n", cpu, n, bytes);
     if ( out && fclose(out) )
     {
@@ -501,7 +577,7 @@ static int cmd_cpu(uint32_t cpu)
     for ( i = 0; i < m.cp.nr && i < 8; i++ )
         printf(" %#" PRIx64, (uint64_t)m.cp.mfns[i]);
     printf("%s\n", m.cp.nr > 8 ? " ..." : "");
-    print_ctl(cpu, m.ctl);
+    print_ctl("", cpu, m.ctl);
     unmap_cpu(&m);
 
     return 0;
@@ -525,14 +601,34 @@ static int wait_virq(xenevtchn_handle *xce, int timeout_ms)
 
 /* ---- selftest ---- */
 
-/* About a second of scheduler activity: many short sleeps block and wake
- * this vCPU (sched, runstate, timer and event-channel records). */
-static void busy_second(void)
+#define SELFTEST_MAX_CPUS 64
+
+/* About `ms` milliseconds of scheduler activity: many short sleeps block and
+ * wake this vCPU (sched, runstate, timer and event-channel records). */
+static void busy_ms(unsigned int ms)
 {
     unsigned int i;
 
-    for ( i = 0; i < 500; i++ )
+    for ( i = 0; i < ms / 2; i++ )
         usleep(2000);
+}
+
+static void busy_second(void)
+{
+    busy_ms(1000);
+}
+
+/* A check's description, built with printf formatting. */
+static const char *fmt(const char *f, ...)
+{
+    static char buf[160];
+    va_list ap;
+
+    va_start(ap, f);
+    vsnprintf(buf, sizeof(buf), f, ap);
+    va_end(ap);
+
+    return buf;
 }
 
 static void expect(const char *what, int got, int want)
@@ -553,27 +649,215 @@ static void check(const char *what, bool ok)
         failures++;
 }
 
+static void section(const char *title)
+{
+    printf("== %s\n", title);
+}
+
+/* The shared pages as dom0 sees them. */
+static const struct ltt_buf_ctl *ctl_of(const struct mapped_cpu *m)
+{
+    return m->ctl;
+}
+
+static uint64_t ctl_read(const uint64_t *p)
+{
+    return *(const volatile uint64_t *)p;
+}
+
+static uint64_t ctl_lost_total(const struct mapped_cpu *m)
+{
+    uint64_t sum = 0;
+    unsigned int i;
+
+    for ( i = 0; i < LTT_LOST_NR; i++ )
+        sum += ctl_read(&ctl_of(m)->lost[i]);
+
+    return sum;
+}
+
+static volatile uint64_t *consumed_of(struct mapped_cpu *m)
+{
+    return &((struct ltt_consumer_page *)m->cons)->consumed;
+}
+
+/* The sub-buffer count of the write position. */
+static uint64_t write_count(const struct mapped_cpu *m)
+{
+    return ctl_read(&ctl_of(m)->offset) >> ctl_of(m)->subbuf_order;
+}
+
+/* Maps the buffer of every CPU that has one. Returns how many. */
+static unsigned int map_all(const struct query *q, struct mapped_cpu *m)
+{
+    unsigned int n = 0;
+    uint32_t cpu;
+    int rc, err = 0;
+
+    for ( cpu = 0; cpu < q->q.nr_cpus && n < SELFTEST_MAX_CPUS; cpu++ )
+    {
+        rc = map_cpu(cpu, &m[n]);
+        if ( rc == ENXIO )
+            continue;
+        if ( rc )
+        {
+            if ( !err )
+                err = rc;
+            continue;
+        }
+        n++;
+    }
+    expect(fmt("map the %u CPUs' buffers (control, consumer, data)", n),
+           err, 0);
+
+    return n;
+}
+
+static void unmap_all(struct mapped_cpu *m, unsigned int n)
+{
+    unsigned int i;
+
+    for ( i = 0; i < n; i++ )
+        unmap_cpu(&m[i]);
+}
+
+/*
+ * Xen's console ring (XEN_SYSCTL_readconsole) from *index on; *index is set
+ * to its end. Index 0 reads all the ring holds. Returns the text
+ * (malloc'ed, NUL-terminated) or NULL.
+ */
+static char *console_read(uint32_t *index)
+{
+    const uint32_t chunk = 16384;
+    char *buf = xencall_alloc_buffer(xcall, chunk);
+    char *text = calloc(1, 1), *grown;
+    size_t len = 0;
+    uint32_t n;
+
+    while ( buf && text )
+    {
+        memset(sysctl_buf, 0, sizeof(*sysctl_buf));
+        sysctl_buf->cmd = XEN_SYSCTL_readconsole;
+        sysctl_buf->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+        sysctl_buf->u.readconsole.incremental = 1;
+        sysctl_buf->u.readconsole.index = *index;
+        sysctl_buf->u.readconsole.count = chunk;
+        set_xen_guest_handle(sysctl_buf->u.readconsole.buffer, buf);
+        if ( xencall1(xcall, __HYPERVISOR_sysctl,
+                      (uint64_t)(uintptr_t)sysctl_buf) < 0 )
+        {
+            free(text);
+            text = NULL;
+            break;
+        }
+        n = sysctl_buf->u.readconsole.count;
+        *index = sysctl_buf->u.readconsole.index;
+        if ( !n )
+            break;
+        grown = realloc(text, len + n + 1);
+        if ( !grown )
+        {
+            free(text);
+            text = NULL;
+            break;
+        }
+        text = grown;
+        memcpy(text + len, buf, n);
+        len += n;
+        text[len] = '\0';
+    }
+    if ( buf )
+        xencall_free_buffer(xcall, buf);
+
+    return text;
+}
+
+/* Sets *index to the end of Xen's console ring. */
+static bool console_read_end(uint32_t *index)
+{
+    char *text;
+
+    *index = 0;
+    text = console_read(index);
+    free(text);
+
+    return text != NULL;
+}
+
+#define CONSUMER_WARNING "invalid consumer position from dom0"
+
+/*
+ * Xen's warnings about invalid consumer positions since *index: counted per
+ * CPU into warned[] (SELFTEST_MAX_CPUS entries), printed as info lines.
+ * Returns the number of warnings, -1 when the console could not be read.
+ */
+static int console_warnings(uint32_t *index, unsigned int *warned)
+{
+    char *text = console_read(index);
+    char *line, *save = NULL;
+    unsigned int cpu;
+    int n = 0;
+
+    if ( !text )
+        return -1;
+    for ( line = strtok_r(text, "\n", &save); line;
+          line = strtok_r(NULL, "\n", &save) )
+    {
+        const char *w = strstr(line, "ltt: CPU");
+
+        if ( !w || !strstr(w, CONSUMER_WARNING) ||
+             sscanf(w, "ltt: CPU%u:", &cpu) != 1 )
+            continue;
+        printf("    xen console: %s\n", w);
+        if ( cpu < SELFTEST_MAX_CPUS )
+            warned[cpu]++;
+        n++;
+    }
+    free(text);
+
+    return n;
+}
+
 static void selftest_malformed(const struct query *q)
 {
     struct xen_sysctl_ltt_op op;
     struct cpu_pages cp;
+    struct query now;
 
+    section("malformed requests, nothing set up");
     op_init(&op, XEN_SYSCTL_LTT_query);
     op.interface_version = XEN_SYSCTL_LTT_INTERFACE_VERSION + 1;
     expect("query, wrong interface version", ltt_op(&op), EACCES);
+    op_init(&op, XEN_SYSCTL_LTT_setup);
+    op.interface_version = 0;
+    op.u.setup.subbuf_size = 4096;
+    op.u.setup.nr_subbufs = 4;
+    expect("setup, interface version 0", ltt_op(&op), EACCES);
     op_init(&op, XEN_SYSCTL_LTT_query);
     op.pad = 1;
     expect("query, pad not zero", ltt_op(&op), EINVAL);
+    op_init(&op, XEN_SYSCTL_LTT_start);
+    op.pad = 0x80000000u;
+    expect("start, pad not zero", ltt_op(&op), EINVAL);
     expect("unknown command 99", simple(99), EOPNOTSUPP);
+    expect("unknown command 11 (one past teardown)", simple(11), EOPNOTSUPP);
+    expect("unknown command 0xffffffff", simple(0xffffffffu), EOPNOTSUPP);
 
     expect("start before setup", simple(XEN_SYSCTL_LTT_start), ENODEV);
     expect("stop before setup", simple(XEN_SYSCTL_LTT_stop), ENODEV);
     expect("flush before setup", flush(0, NULL), ENODEV);
     expect("teardown before setup", simple(XEN_SYSCTL_LTT_teardown), ENODEV);
     expect("cpu_info before setup", cpu_info(0, &cp, 0), ENODEV);
+    expect("get_subbuf before setup", simple(XEN_SYSCTL_LTT_get_subbuf),
+           ENODEV);
+    expect("put_subbuf before setup", simple(XEN_SYSCTL_LTT_put_subbuf),
+           ENODEV);
 
     expect("setup, sub-buffer 3000 bytes (not a power of two)",
            setup(3000, 4, 0, 0, 0), EINVAL);
+    expect("setup, sub-buffer 2^32 + 4096 (not a power of two)",
+           setup((1ull << 32) + 4096, 4, 0, 0, 0), EINVAL);
+    expect("setup, sub-buffer 0 bytes", setup(0, 4, 0, 0, 0), EINVAL);
     expect("setup, 3 sub-buffers (not a power of two)",
            setup(4096, 3, 0, 0, 0), EINVAL);
     expect("setup, 0 sub-buffers", setup(4096, 0, 0, 0, 0), EINVAL);
@@ -581,15 +865,27 @@ static void selftest_malformed(const struct query *q)
            setup(256, 4, 0, 0, 0), EINVAL);
     expect("setup, sub-buffer 128 MiB (> 64 MiB)",
            setup(128u << 20, 2, 0, 0, 0), EINVAL);
+    expect("setup, sub-buffer 2^63 bytes (> 64 MiB)",
+           setup(1ull << 63, 2, 0, 0, 0), EINVAL);
     expect("setup, 8192 sub-buffers (> 4096)",
            setup(4096, 8192, 0, 0, 0), EINVAL);
+    expect("setup, 2^31 sub-buffers (> 4096)",
+           setup(4096, 0x80000000u, 0, 0, 0), EINVAL);
     expect("setup, 1 sub-buffer (< 2)", setup(4096, 1, 0, 0, 0), EINVAL);
     expect("setup, 2 x 32 MiB + spare (> 64 MiB per CPU)",
            setup(32u << 20, 2, 0, 0, 0), E2BIG);
+    expect("setup, 4096 x 64 KiB + spare (> 64 MiB per CPU)",
+           setup(64u << 10, 4096, 0, 0, 0), E2BIG);
     expect("setup, mode 7", setup(4096, 4, 7, 0, 0), EINVAL);
+    expect("setup, mode 0xffffffff", setup(4096, 4, 0xffffffffu, 0, 0),
+           EINVAL);
     expect("setup, flags 1", setup(4096, 4, 0, 0, 1), EINVAL);
     expect("setup, switch timer 100 s", setup(4096, 4, 0, 100000, 0),
            EINVAL);
+    expect("setup, switch timer 0xffffffff ms",
+           setup(4096, 4, 0, 0xffffffffu, 0), EINVAL);
+    expect("query after the refused setups", query(&now, false), 0);
+    check("state is still none", now.q.state == XEN_SYSCTL_LTT_STATE_none);
 
     expect("enable event id nr_events (no such event)",
            events(true, XEN_SYSCTL_LTT_EVENTS_event, q->q.nr_events), ENOENT);
@@ -598,13 +894,26 @@ static void selftest_malformed(const struct query *q)
     expect("enable facility nr_facilities (no such facility)",
            events(true, XEN_SYSCTL_LTT_EVENTS_facility, q->q.nr_facilities),
            ENOENT);
+    expect("enable facility 0xffffffff",
+           events(true, XEN_SYSCTL_LTT_EVENTS_facility, 0xffffffffu), ENOENT);
     expect("enable which=9", events(true, 9, 0), EINVAL);
     expect("enable all with id 1",
            events(true, XEN_SYSCTL_LTT_EVENTS_all, 1), EINVAL);
+    expect("disable event id nr_events (no such event)",
+           events(false, XEN_SYSCTL_LTT_EVENTS_event, q->q.nr_events), ENOENT);
+    expect("disable event id 0x80000000",
+           events(false, XEN_SYSCTL_LTT_EVENTS_event, 0x80000000u), ENOENT);
+    expect("disable facility nr_facilities (no such facility)",
+           events(false, XEN_SYSCTL_LTT_EVENTS_facility, q->q.nr_facilities),
+           ENOENT);
+    expect("disable which=9", events(false, 9, 0), EINVAL);
+    expect("disable all with id 1",
+           events(false, XEN_SYSCTL_LTT_EVENTS_all, 1), EINVAL);
 }
 
 static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
 {
+    struct xen_sysctl_ltt_op op;
     struct mapped_cpu m[2];
     struct cpu_pages cp;
     struct query now;
@@ -613,6 +922,7 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
     long packets = 0, n;
     int virq = 0;
 
+    section("discard mode");
     expect("setup 16 KiB x 8, discard, 100 ms timer",
            setup(16384, 8, XEN_SYSCTL_LTT_MODE_discard, 100, 0), 0);
     expect("setup twice", setup(16384, 8, 0, 100, 0), EEXIST);
@@ -625,6 +935,12 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
     expect("cpu_info, cpu = nr_cpus", cpu_info(q->q.nr_cpus, &cp, 0), ENXIO);
     expect("cpu_info, cpu = 0xffffffff", cpu_info(0xffffffffu, &cp, 0),
            ENXIO);
+    expect("cpu_info, cpu = 0x80000000", cpu_info(0x80000000u, &cp, 0),
+           ENXIO);
+    op_init(&op, XEN_SYSCTL_LTT_cpu_info);
+    op.u.cpu_info.max_mfns = 0xffffffffu;
+    expect("cpu_info, max_mfns 0xffffffff with a NULL handle", ltt_op(&op),
+           ENOBUFS);
     expect("cpu_info, no room for the frames", cpu_info(0, &cp, 0), ENOBUFS);
     check("cpu_info reports the frames it needs",
           cp.nr == now.q.ctl_pages + 1 + now.q.data_pages);
@@ -664,8 +980,14 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
     expect("enable all", events(true, XEN_SYSCTL_LTT_EVENTS_all, 0), 0);
     expect("start", simple(XEN_SYSCTL_LTT_start), 0);
     expect("start twice", simple(XEN_SYSCTL_LTT_start), EBUSY);
+    expect("setup while started", setup(16384, 8, 0, 100, 0), EEXIST);
     expect("get_subbuf in discard mode", simple(XEN_SYSCTL_LTT_get_subbuf),
            EOPNOTSUPP);
+    expect("put_subbuf in discard mode", simple(XEN_SYSCTL_LTT_put_subbuf),
+           EOPNOTSUPP);
+    op_init(&op, XEN_SYSCTL_LTT_get_subbuf);
+    op.cpu = q->q.nr_cpus;
+    expect("get_subbuf in discard mode, cpu = nr_cpus", ltt_op(&op), ENXIO);
     if ( xce )
     {
         /* 16 KiB sub-buffers fill quickly with the scheduler's events, and
@@ -679,14 +1001,15 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
            flush(XEN_SYSCTL_LTT_FLUSH_empty, &closed), 0);
     check("flush closed a packet on every CPU", closed >= 1);
     expect("flush, unknown flag", flush(2, NULL), EINVAL);
+    expect("flush, flag 0x80000000", flush(0x80000000u, NULL), EINVAL);
     expect("stop", simple(XEN_SYSCTL_LTT_stop), 0);
     expect("stop when stopped", simple(XEN_SYSCTL_LTT_stop), 0);
     expect("flush after stop", flush(0, &closed), 0);
 
     for ( cpu = 0; cpu < n_mapped; cpu++ )
     {
-        print_ctl(m[cpu].cpu, m[cpu].ctl);
-        n = drain_discard(&m[cpu], NULL, &bytes);
+        print_ctl("    ", m[cpu].cpu, m[cpu].ctl);
+        n = drain_discard(&m[cpu], NULL, &bytes, NULL);
         check("read complete packets through the consumer page", n > 0);
         packets += n > 0 ? n : 0;
     }
@@ -697,8 +1020,402 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
         unmap_cpu(&m[cpu]);
     expect("teardown", simple(XEN_SYSCTL_LTT_teardown), 0);
     expect("teardown twice", simple(XEN_SYSCTL_LTT_teardown), ENODEV);
+    expect("start after teardown", simple(XEN_SYSCTL_LTT_start), ENODEV);
     expect("query after teardown", query(&now, false), 0);
     check("state is none", now.q.state == XEN_SYSCTL_LTT_STATE_none);
+}
+
+/*
+ * Garbage in the consumer page, the one page dom0 may write. ring.h reads
+ * `consumed` whenever the writer opens a sub-buffer and refuses a position
+ * that is not sub-buffer aligned, ahead of the writer, or more than one
+ * buffer behind it: the record is counted lost (full) and the refusal in
+ * consumer_errors, the CPU opens no sub-buffer until the position is valid
+ * again. A position going back less than a buffer is indistinguishable from
+ * a slow consumer: it is accepted (the writer only sees less room).
+ */
+enum garbage {
+    GARBAGE_AHEAD,
+    GARBAGE_UNALIGNED,
+    GARBAGE_BEHIND,
+    GARBAGE_ONES,
+    GARBAGE_RANDOM,
+    GARBAGE_BACK_ONE,
+};
+
+static const struct {
+    enum garbage kind;
+    const char *name;
+    bool valid;
+} garbage_cases[] = {
+    { GARBAGE_AHEAD, "1000 buffers ahead", false },
+    { GARBAGE_UNALIGNED, "unaligned (+8)", false },
+    { GARBAGE_BEHIND, "2 buffers behind", false },
+    { GARBAGE_ONES, "all ones", false },
+    { GARBAGE_RANDOM, "random page", false },
+    { GARBAGE_BACK_ONE, "1 sub-buffer back", true },
+};
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng_next(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+
+    return rng_state;
+}
+
+/* Writes the garbage of `kind` into m's consumer page; `good` is the
+ * position a consumer that kept up would have written. */
+static void garbage_write(struct mapped_cpu *m, enum garbage kind,
+                          uint64_t good)
+{
+    const struct ltt_buf_ctl *ctl = ctl_of(m);
+    uint64_t sb = 1ull << ctl->subbuf_order;
+    uint64_t buf = sb << ctl->nr_subbufs_order;
+    volatile uint64_t *page = (volatile uint64_t *)m->cons;
+    unsigned int i;
+
+    switch ( kind )
+    {
+    case GARBAGE_AHEAD:
+        *page = good + 1000 * buf;
+        break;
+    case GARBAGE_UNALIGNED:
+        *page = good + 8;
+        break;
+    case GARBAGE_BEHIND:
+        /* wraps around below 0: then it is far ahead, invalid too */
+        *page = good - 2 * buf;
+        break;
+    case GARBAGE_ONES:
+        *page = ~0ull;
+        break;
+    case GARBAGE_RANDOM:
+        for ( i = 0; i < PAGE_SIZE_ / sizeof(*page); i++ )
+            page[i] = rng_next();
+        page[0] |= 1; /* never a valid position by chance */
+        break;
+    case GARBAGE_BACK_ONE:
+        if ( good >= sb )
+            *page = good - sb;
+        break;
+    }
+}
+
+static void consumer_restore(struct mapped_cpu *m, uint64_t good)
+{
+    volatile uint64_t *page = (volatile uint64_t *)m->cons;
+    unsigned int i;
+
+    for ( i = 1; i < PAGE_SIZE_ / sizeof(*page); i++ )
+        page[i] = 0;
+    page[0] = good;
+}
+
+struct garbage_cpu {
+    uint64_t good, errors, full, count, lost;
+};
+
+static void garbage_case(struct mapped_cpu *m, unsigned int n,
+                         unsigned int which)
+{
+    struct garbage_cpu g[SELFTEST_MAX_CPUS];
+    const char *name = garbage_cases[which].name;
+    bool valid = garbage_cases[which].valid;
+    struct stream st;
+    struct query now;
+    uint64_t errors = 0, bytes = 0, d_err, d_full, adv, adv_max = 0;
+    bool stopped = true, counted = true, reached = true, sane = true;
+    long packets = 0, got;
+    unsigned int i;
+
+    /* A consumer that kept up: every complete packet read. */
+    for ( i = 0; i < n; i++ )
+    {
+        drain_discard(&m[i], NULL, &bytes, NULL);
+        g[i].good = *consumed_of(&m[i]);
+        g[i].errors = ctl_read(&ctl_of(&m[i])->consumer_errors);
+        g[i].full = ctl_read(&ctl_of(&m[i])->lost[LTT_LOST_FULL]);
+    }
+    for ( i = 0; i < n; i++ )
+        garbage_write(&m[i], garbage_cases[which].kind, g[i].good);
+    __sync_synchronize();
+    for ( i = 0; i < n; i++ )
+        g[i].count = write_count(&m[i]);
+
+    busy_second();
+
+    expect(fmt("%s: query answers", name), query(&now, false), 0);
+    check(fmt("%s: still started", name),
+          now.q.state == XEN_SYSCTL_LTT_STATE_started);
+    for ( i = 0; i < n; i++ )
+    {
+        d_err = ctl_read(&ctl_of(&m[i])->consumer_errors) - g[i].errors;
+        d_full = ctl_read(&ctl_of(&m[i])->lost[LTT_LOST_FULL]) - g[i].full;
+        adv = write_count(&m[i]) - g[i].count;
+        printf("    cpu %u: consumed %#" PRIx64 ", consumer_errors +%" PRIu64
+               ", lost full +%" PRIu64 ", %" PRIu64 " sub-buffers opened\n",
+               m[i].cpu, *consumed_of(&m[i]), d_err, d_full, adv);
+        errors += d_err;
+        stopped &= adv <= 2;
+        counted &= d_full >= d_err;
+        if ( adv > adv_max )
+            adv_max = adv;
+    }
+    if ( !valid )
+    {
+        check(fmt("%s: counted in consumer_errors", name), errors > 0);
+        check(fmt("%s: no sub-buffer opened after it", name), stopped);
+        check(fmt("%s: each refused record counted lost", name), counted);
+    }
+    else
+    {
+        check(fmt("%s: accepted, no consumer error", name), errors == 0);
+        check(fmt("%s: the writer went on", name), adv_max > 0);
+    }
+    expect(fmt("%s: flush with it in place", name), flush(0, NULL), 0);
+
+    /* The consumer writes a valid position again: recording resumes, and
+     * what was lost meanwhile reaches the trace (events_discarded). */
+    for ( i = 0; i < n; i++ )
+        consumer_restore(&m[i], g[i].good);
+    __sync_synchronize();
+    for ( i = 0; i < n; i++ )
+        g[i].lost = ctl_lost_total(&m[i]);
+    busy_ms(500);
+    expect(fmt("%s: restored: flush, empty packets too", name),
+           flush(XEN_SYSCTL_LTT_FLUSH_empty, NULL), 0);
+    for ( i = 0; i < n; i++ )
+    {
+        stream_init(&st, m[i].cpu, 0xa0);
+        got = drain_discard(&m[i], NULL, &bytes, &st);
+        if ( got < 0 )
+            sane = false;
+        else
+            packets += got;
+        sane &= !st.bad_hdr && !st.bad_seq && !st.bad_ts &&
+                !st.bad_discarded;
+        if ( g[i].lost && st.max_discarded < g[i].lost )
+            reached = false;
+    }
+    check(fmt("%s: restored: packets read again", name), packets > 0);
+    check(fmt("%s: restored: packets contiguous, in order", name), sane);
+    check(fmt("%s: restored: the losses reach the trace", name), reached);
+}
+
+static void selftest_garbage(const struct query *q)
+{
+    struct mapped_cpu m[SELFTEST_MAX_CPUS];
+    unsigned int warned[SELFTEST_MAX_CPUS] = { 0 };
+    struct query now;
+    uint32_t con = 0;
+    unsigned int n, i, w, twice = 0, with_errors = 0, unreported = 0;
+    bool console = console_read_end(&con);
+
+    section("garbage in the consumer page (discard mode)");
+    printf("    random page seed %#" PRIx64 "\n", rng_state);
+    expect("setup 4 KiB x 8, discard, 50 ms timer",
+           setup(4096, 8, XEN_SYSCTL_LTT_MODE_discard, 50, 0), 0);
+    n = map_all(q, m);
+    expect("enable all", events(true, XEN_SYSCTL_LTT_EVENTS_all, 0), 0);
+    expect("start", simple(XEN_SYSCTL_LTT_start), 0);
+    busy_ms(500);
+    if ( n )
+        for ( i = 0; i < ARRAY_SIZE(garbage_cases); i++ )
+            garbage_case(m, n, i);
+
+    /* Xen reports it on its console: once per CPU and session. */
+    check("Xen's console ring readable (XEN_SYSCTL_readconsole)", console);
+    w = console ? console_warnings(&con, warned) : 0;
+    for ( i = 0; i < n; i++ )
+    {
+        bool errs = ctl_read(&ctl_of(&m[i])->consumer_errors) != 0;
+
+        with_errors += errs;
+        unreported += errs && m[i].cpu < SELFTEST_MAX_CPUS &&
+                      !warned[m[i].cpu];
+    }
+    for ( i = 0; i < SELFTEST_MAX_CPUS; i++ )
+        twice += warned[i] > 1;
+    check("Xen warned on its console", console && w >= 1);
+    check(fmt("every CPU with consumer errors (%u) warned", with_errors),
+          console && !unreported);
+    check("at most one warning per CPU in the session", twice == 0);
+
+    /* Left in place: stop, flush and teardown do not need it. */
+    for ( i = 0; i < n; i++ )
+        garbage_write(&m[i], GARBAGE_ONES, 0);
+    busy_ms(300);
+    expect("garbage left in place: stop", simple(XEN_SYSCTL_LTT_stop), 0);
+    expect("garbage left in place: flush (empty packets too)",
+           flush(XEN_SYSCTL_LTT_FLUSH_empty, NULL), 0);
+    expect("garbage left in place: query", query(&now, false), 0);
+    check("garbage left in place: state is setup",
+          now.q.state == XEN_SYSCTL_LTT_STATE_setup);
+    for ( i = 0; i < n; i++ )
+    {
+        uint64_t bytes = 0;
+
+        print_ctl("    ", m[i].cpu, m[i].ctl);
+        check("garbage left in place: dom0's reader refuses it",
+              drain_discard(&m[i], NULL, &bytes, NULL) < 0);
+    }
+    unmap_all(m, n);
+    expect("garbage left in place: teardown",
+           simple(XEN_SYSCTL_LTT_teardown), 0);
+    console_warnings(&con, warned);
+    for ( i = 0, twice = 0; i < SELFTEST_MAX_CPUS; i++ )
+        twice += warned[i] > 1;
+    check("still at most one warning per CPU in the session", twice == 0);
+}
+
+/*
+ * One session, several start/stop cycles: each cycle's packets continue
+ * the CPU's stream (sequence numbers, timestamps), nothing is recorded
+ * while stopped.
+ */
+static void selftest_cycles(const struct query *q)
+{
+    struct mapped_cpu m[SELFTEST_MAX_CPUS];
+    struct stream st[SELFTEST_MAX_CPUS];
+    uint64_t offset[SELFTEST_MAX_CPUS];
+    uint64_t bytes = 0;
+    unsigned int n, i, c, bad_seq = 0, bad_ts = 0, bad_hdr = 0, bad_disc = 0;
+    bool still;
+    long packets, got;
+
+    section("start/stop cycles in one session");
+    expect("setup 8 KiB x 16, discard, 50 ms timer",
+           setup(8192, 16, XEN_SYSCTL_LTT_MODE_discard, 50, 0), 0);
+    n = map_all(q, m);
+    for ( i = 0; i < n; i++ )
+        stream_init(&st[i], m[i].cpu, 0xa0);
+    expect("enable all", events(true, XEN_SYSCTL_LTT_EVENTS_all, 0), 0);
+    for ( c = 1; c <= 3; c++ )
+    {
+        expect(fmt("cycle %u: start", c), simple(XEN_SYSCTL_LTT_start), 0);
+        busy_second();
+        expect(fmt("cycle %u: stop", c), simple(XEN_SYSCTL_LTT_stop), 0);
+        expect(fmt("cycle %u: flush", c), flush(0, NULL), 0);
+        packets = 0;
+        for ( i = 0; i < n; i++ )
+        {
+            got = drain_discard(&m[i], NULL, &bytes, &st[i]);
+            packets += got > 0 ? got : 0;
+            offset[i] = ctl_read(&ctl_of(&m[i])->offset);
+        }
+        printf("    cycle %u: %ld packets\n", c, packets);
+        check(fmt("cycle %u: packets read", c), packets > 0);
+        busy_ms(300);
+        still = true;
+        for ( i = 0; i < n; i++ )
+            still &= ctl_read(&ctl_of(&m[i])->offset) == offset[i];
+        check(fmt("cycle %u: stopped, nothing written", c), still);
+    }
+    for ( i = 0; i < n; i++ )
+    {
+        printf("    cpu %u: %ld packets, seq %" PRIu64 "..%" PRIu64 "\n",
+               st[i].cpu, st[i].packets, st[i].first_seq, st[i].last_seq);
+        bad_seq += st[i].bad_seq;
+        bad_ts += st[i].bad_ts;
+        bad_hdr += st[i].bad_hdr;
+        bad_disc += st[i].bad_discarded;
+    }
+    check("3 cycles: packet_seq_num contiguous on every CPU", bad_seq == 0);
+    check("3 cycles: timestamps monotonic on every CPU", bad_ts == 0);
+    check("3 cycles: headers carry the uuid and CPU", bad_hdr == 0);
+    check("3 cycles: events_discarded never decreases", bad_disc == 0);
+    unmap_all(m, n);
+    expect("teardown", simple(XEN_SYSCTL_LTT_teardown), 0);
+}
+
+/*
+ * Whole sessions one after the other: each starts from fresh buffers
+ * (positions, counters, consumer page zero; sequence numbers from 0; its
+ * own uuid), and the console warning comes again in a new session.
+ */
+static void selftest_sessions(const struct query *q)
+{
+    struct mapped_cpu m[SELFTEST_MAX_CPUS];
+    struct stream st[SELFTEST_MAX_CPUS];
+    unsigned int warned[SELFTEST_MAX_CPUS];
+    struct query now;
+    uint32_t generation = 0, con = 0;
+    uint64_t bytes = 0;
+    unsigned int s, n, i, w;
+    bool fresh, every, first, sane;
+    long packets;
+
+    section("sessions: setup, start, stop, teardown, again");
+    for ( s = 1; s <= 2; s++ )
+    {
+        bool console = console_read_end(&con);
+
+        expect(fmt("session %u: setup 8 KiB x 8, discard, 50 ms timer", s),
+               setup_uuid(8192, 8, XEN_SYSCTL_LTT_MODE_discard, 50, 0,
+                          0x10 * s), 0);
+        expect(fmt("session %u: query", s), query(&now, false), 0);
+        check(fmt("session %u: state setup, a new generation", s),
+              now.q.state == XEN_SYSCTL_LTT_STATE_setup &&
+              (s == 1 || now.q.generation != generation));
+        generation = now.q.generation;
+        n = map_all(q, m);
+        fresh = n > 0;
+        for ( i = 0; i < n; i++ )
+        {
+            fresh &= ctl_read(&ctl_of(&m[i])->offset) == 0 &&
+                     ctl_lost_total(&m[i]) == 0 &&
+                     ctl_read(&ctl_of(&m[i])->consumer_errors) == 0 &&
+                     *consumed_of(&m[i]) == 0;
+            stream_init(&st[i], m[i].cpu, 0x10 * s);
+        }
+        check(fmt("session %u: fresh buffers, consumer pages zero", s),
+              fresh);
+        expect(fmt("session %u: start", s), simple(XEN_SYSCTL_LTT_start), 0);
+        busy_second();
+        expect(fmt("session %u: stop", s), simple(XEN_SYSCTL_LTT_stop), 0);
+        expect(fmt("session %u: flush (empty packets too)", s),
+               flush(XEN_SYSCTL_LTT_FLUSH_empty, NULL), 0);
+        packets = 0;
+        every = first = sane = true;
+        for ( i = 0; i < n; i++ )
+        {
+            long got = drain_discard(&m[i], NULL, &bytes, &st[i]);
+
+            packets += got > 0 ? got : 0;
+            every &= got > 0;
+            first &= st[i].any && st[i].first_seq == 0;
+            sane &= !st[i].bad_hdr && !st[i].bad_seq && !st[i].bad_ts &&
+                    !st[i].bad_discarded;
+        }
+        printf("    session %u: %ld packets\n", s, packets);
+        check(fmt("session %u: packets from every CPU", s), every);
+        check(fmt("session %u: first packet_seq_num 0 on every CPU", s),
+              first);
+        check(fmt("session %u: session uuid, contiguous, in order", s),
+              sane);
+
+        if ( s == 2 )
+        {
+            /* A bad position again: warned again, in this session. */
+            for ( i = 0; i < n; i++ )
+                garbage_write(&m[i], GARBAGE_ONES, 0);
+            expect("session 2: start with garbage in the consumer pages",
+                   simple(XEN_SYSCTL_LTT_start), 0);
+            busy_ms(500);
+            expect("session 2: stop", simple(XEN_SYSCTL_LTT_stop), 0);
+            memset(warned, 0, sizeof(warned));
+            w = console ? console_warnings(&con, warned) : 0;
+            check("session 2: Xen warned again", console && w >= 1);
+        }
+
+        unmap_all(m, n);
+        expect(fmt("session %u: teardown", s),
+               simple(XEN_SYSCTL_LTT_teardown), 0);
+    }
 }
 
 static void selftest_overwrite(const struct query *q)
@@ -709,19 +1426,37 @@ static void selftest_overwrite(const struct query *q)
     long n;
     int rc;
 
+    section("overwrite mode");
     expect("setup 4 KiB x 4, overwrite, no timer",
            setup(4096, 4, XEN_SYSCTL_LTT_MODE_overwrite, 0, 0), 0);
+    expect("map CPU 0", rc = map_cpu(0, &m), 0);
+    /* Xen's reader read the consumer page once, at setup: garbage written
+     * now changes nothing. */
+    if ( !rc )
+        garbage_write(&m, GARBAGE_RANDOM, 0);
     expect("start", simple(XEN_SYSCTL_LTT_start), 0);
     busy_second();
     expect("stop", simple(XEN_SYSCTL_LTT_stop), 0);
     expect("flush", flush(0, NULL), 0);
-    expect("map CPU 0", rc = map_cpu(0, &m), 0);
     if ( !rc )
-        print_ctl(0, m.ctl);
+    {
+        print_ctl("    ", 0, m.ctl);
+        check("garbage in the consumer page ignored (no error)",
+              ctl_read(&ctl_of(&m)->consumer_errors) == 0);
+    }
 
     op_init(&op, XEN_SYSCTL_LTT_get_subbuf);
     op.cpu = q->q.nr_cpus;
     expect("get_subbuf, cpu = nr_cpus", ltt_op(&op), ENXIO);
+    op_init(&op, XEN_SYSCTL_LTT_get_subbuf);
+    op.cpu = 0xffffffffu;
+    expect("get_subbuf, cpu = 0xffffffff", ltt_op(&op), ENXIO);
+    op_init(&op, XEN_SYSCTL_LTT_put_subbuf);
+    op.cpu = q->q.nr_cpus;
+    expect("put_subbuf, cpu = nr_cpus", ltt_op(&op), ENXIO);
+    op_init(&op, XEN_SYSCTL_LTT_put_subbuf);
+    op.cpu = 0x80000000u;
+    expect("put_subbuf, cpu = 0x80000000", ltt_op(&op), ENXIO);
     op_init(&op, XEN_SYSCTL_LTT_put_subbuf);
     op.cpu = 0;
     expect("put_subbuf without get", ltt_op(&op), EINVAL);
@@ -751,6 +1486,8 @@ static void selftest_overwrite(const struct query *q)
         check("read the rest with get/put (the buffer's n - 1 others)",
               n == 3);
         printf("    %ld more packets, %" PRIu64 " bytes\n", n, bytes);
+        expect("teardown while mapped", simple(XEN_SYSCTL_LTT_teardown),
+               EBUSY);
         unmap_cpu(&m);
     }
     expect("teardown", simple(XEN_SYSCTL_LTT_teardown), 0);
@@ -759,7 +1496,7 @@ static void selftest_overwrite(const struct query *q)
 static int cmd_selftest(void)
 {
     xenevtchn_handle *xce = xenevtchn_open(NULL, 0);
-    struct query q;
+    struct query q, now;
     int rc;
 
     if ( xce && xenevtchn_bind_virq(xce, VIRQ_LTT) < 0 )
@@ -769,7 +1506,7 @@ static int cmd_selftest(void)
         xce = NULL;
     }
     if ( !xce )
-        printf("(no event channel device: VIRQ_LTT not checked)\n");
+        printf("    (no event channel device: VIRQ_LTT not checked)\n");
 
     rc = query(&q, true);
     expect("query", rc, 0);
@@ -777,19 +1514,27 @@ static int cmd_selftest(void)
         return 1;
     if ( q.q.state != XEN_SYSCTL_LTT_STATE_none )
     {
-        printf("(tracing was set up: stopping and tearing it down)\n");
+        printf("    (tracing was set up: stopping and tearing it down)\n");
         simple(XEN_SYSCTL_LTT_stop);
         expect("teardown of the previous session",
                simple(XEN_SYSCTL_LTT_teardown), 0);
     }
-    printf("%u CPUs, TSC %" PRIu64 " kHz, %u facilities, %u events\n",
+    printf("    %u CPUs, TSC %" PRIu64 " kHz, %u facilities, %u events\n",
            q.q.nr_cpus, (uint64_t)q.q.cpu_khz, q.q.nr_facilities,
            q.q.nr_events);
+    rng_state ^= (uint64_t)time(NULL) << 20;
 
     selftest_malformed(&q);
     selftest_discard(&q, xce);
+    selftest_garbage(&q);
+    selftest_cycles(&q);
+    selftest_sessions(&q);
     selftest_overwrite(&q);
+    section("end");
     expect("disable all", events(false, XEN_SYSCTL_LTT_EVENTS_all, 0), 0);
+    expect("query", query(&now, false), 0);
+    check("state is none, nothing left allocated",
+          now.q.state == XEN_SYSCTL_LTT_STATE_none);
 
     query_free(&q);
     if ( xce )
