@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Host-side check of the ltt-xen scenario (run by test/e2e/run.sh from the
+# repository root with E2E_SHARE, E2E_RESULT_DIR and E2E_XEN_MHZ set).
+#
+# - every lttd trace (the discard trace of each round, the two flight-recorder
+#   snapshots) is read by babeltrace2 and checked by test/e2e/ltt_trace_check.py
+#   (packets, timestamps, fields, loss counts against lttd's status);
+# - the discard traces hold sched, runstate, irq, evtchn, hypercall and domain
+#   (statedump) events from both physical CPUs;
+# - the xentrace files read cleanly (test/e2e/xentrace_summary.py);
+# - compare.json: ltt-xen against xentrace (bytes, events, bytes/event,
+#   events/s of workload time, workload overhead), in the result directory
+#   and as e2e-out/compare.json.
+set -euo pipefail
+share=$E2E_SHARE
+res=$E2E_RESULT_DIR
+mhz=$E2E_XEN_MHZ
+fail() {
+	echo "check: FAIL: $*" >&2
+	exit 1
+}
+command -v babeltrace2 >/dev/null || fail "babeltrace2 is not installed (make deps)"
+
+rounds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["workload_rounds"])' \
+	"$share/result.json")
+failed=0
+
+# check_ltt NAME ARGS...: ltt_trace_check.py on $share/NAME, JSON to $res/NAME.json.
+check_ltt() {
+	local name=$1
+	shift
+	echo "check: $name"
+	if ! python3 test/e2e/ltt_trace_check.py "$share/$name" --json "$res/$name.json" "$@" |
+		sed 's/^/check:   /'; then
+		echo "check: FAIL: $name (problems above)"
+		failed=1
+	fi
+}
+
+for r in $(seq 1 "$rounds"); do
+	check_ltt "ltt-discard-$r" --status "$share/ltt-discard-$r.status.json"
+done
+for s in during after; do
+	check_ltt "ltt-snapshot-$s" --snapshot --status "$share/ltt-overwrite.status.json" \
+		--domains-from "$res/ltt-discard-1.json"
+done
+
+for r in $(seq 1 "$rounds"); do
+	f=$share/xentrace-$r.bin
+	[ -s "$f" ] || fail "$f missing or empty"
+	python3 test/e2e/xentrace_summary.py --cpu-mhz "$mhz" --json "$f" >"$res/xentrace-$r.json"
+done
+[ "$failed" = 0 ] || fail "ltt_trace_check.py found problems (see above)"
+
+# What the scenario needs beyond a readable, consistent trace.
+python3 - "$res" "$share" "$rounds" <<'PY'
+import json, os, sys
+res, share, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+problems = []
+want = ("sched", "runstate", "irq", "evtchn", "hypercall", "domain")
+for r in range(1, rounds + 1):
+    t = json.load(open(os.path.join(res, "ltt-discard-%d.json" % r)))["trace"]
+    name = "ltt-discard-%d" % r
+    missing = [f for f in want if not t["by_facility"].get(f)]
+    if missing:
+        problems.append("%s: no %s events" % (name, ", ".join(missing)))
+    if t["events"] < 10000:
+        problems.append("%s: only %d events" % (name, t["events"]))
+    if len(t["streams"]) != 2 or any(not s["events"] for s in t["streams"].values()):
+        problems.append("%s: events per CPU %s, expected 2 CPUs with events"
+                        % (name, {c: s["events"] for c, s in t["streams"].items()}))
+    sd = t["statedump"]
+    if "0" not in sd["domains"] or not sd["vcpus"]:
+        problems.append("%s: the statedump does not list dom0 and its vCPUs: %s" % (name, sd))
+    for ev in ("domain_statedump_domain", "domain_statedump_vcpu", "domain_statedump_evtchn", "time_tsc_params"):
+        if not t["by_event"].get(ev):
+            problems.append("%s: no %s event" % (name, ev))
+    print("check: %s: %d events, facilities %s; statedump: domains %s, %d vCPUs, %d event channels; "
+          "domain ids seen %s" % (name, t["events"], ",".join(t["by_facility"]), ",".join(sd["domains"]),
+                                  len(sd["vcpus"]), sd["evtchns"], ",".join(t["domain_ids_seen"])))
+
+import re
+status = json.load(open(os.path.join(share, "ltt-overwrite.status.json")))
+listed = [os.path.basename(str(p).rstrip("/")) for p in status.get("snapshots", [])]
+# What ltt-ctl said each snapshot holds: "snapshot N written to DIR (P packets, R records)".
+said = {}
+for line in open(os.path.join(share, "ltt-ctl.log")):
+    m = re.match(r"snapshot \d+ written to (\S+) \((\d+) packets, (\d+) records\)", line)
+    if m:
+        said[os.path.basename(m.group(1))] = (int(m.group(2)), int(m.group(3)))
+prev = None
+per_cpu = {}
+for s in ("during", "after"):
+    name = "ltt-snapshot-" + s
+    t = json.load(open(os.path.join(res, name + ".json")))["trace"]
+    for f in ("sched", "runstate", "hypercall"):
+        if not t["by_facility"].get(f):
+            problems.append("%s: no %s events" % (name, f))
+    if len(t["streams"]) != 2:
+        problems.append("%s: %d streams, expected 2" % (name, len(t["streams"])))
+    if name not in listed:
+        problems.append("%s: not in lttd's status snapshots %s" % (name, listed))
+    if said.get(name) != (t["packets"], t["events"]):
+        problems.append("%s: ltt-ctl said (packets, records) %s, the directory holds %s"
+                        % (name, said.get(name), (t["packets"], t["events"])))
+    for c, st in t["streams"].items():
+        acc = per_cpu.setdefault(c, [0, 0])
+        acc[0] += st["bytes"]
+        acc[1] += st["packets"]
+    disc = {c: st.get("events_discarded", 0) for c, st in t["streams"].items()}
+    if prev is not None:
+        for c, n in disc.items():
+            if n < prev.get(c, 0):
+                problems.append("%s: cpu %s events_discarded %d < the earlier snapshot's %d"
+                                % (name, c, n, prev[c]))
+    prev = disc
+    print("check: %s: %d events, %d bytes, %d packets, span %.3f s, events_discarded (overwritten) per CPU %s"
+          % (name, t["events"], t["bytes"], t["packets"], t.get("span_s", 0), disc))
+# lttd's per-CPU bytes and packets written add up both snapshots.
+for c in status.get("cpus", []):
+    have = per_cpu.get(str(c["cpu"]), [0, 0])
+    if [c.get("bytes_written"), c.get("packets_written")] != have:
+        problems.append("overwrite session cpu %s: lttd wrote %s bytes in %s packets, the snapshots hold %s"
+                        % (c["cpu"], c.get("bytes_written"), c.get("packets_written"), have))
+
+for r in range(1, rounds + 1):
+    x = json.load(open(os.path.join(res, "xentrace-%d.json" % r)))
+    if x["records"] < 10000 or x["truncated_bytes"] or len(x["cpus"]) < 2:
+        problems.append("xentrace-%d.bin: %d records, %d truncated bytes, CPUs %s"
+                        % (r, x["records"], x["truncated_bytes"], x["cpus"]))
+if problems:
+    for p in problems:
+        print("check: FAIL: " + p)
+    sys.exit(1)
+PY
+
+# compare.json: ltt-xen vs xentrace on the same Xen and workload.
+python3 - "$res" "$share" "$rounds" <<'PY'
+import json, os, sys
+res, share, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+r = json.load(open(os.path.join(share, "result.json")))["results"]
+sides = {"untraced": "workload_untraced_%d", "ltt_xen": "workload_ltt_%d", "xentrace": "workload_xentrace_%d"}
+runs = {side: [r[k % i] for i in range(1, rounds + 1)] for side, k in sides.items()}
+best = {side: min(w["total_s"] for w in v) for side, v in runs.items()}
+
+def tracer(per_round):
+    """The figures of the round whose workload ran fastest (the host's load
+    slows the emulated CPUs down by up to 20x: a slow round's events/s says
+    more about the host than the tracer), and every round's."""
+    for i, p in enumerate(per_round):
+        p["round"] = i + 1
+        p["bytes_per_event"] = p["bytes"] / p["events"] if p["events"] else None
+        p["events_per_s"] = p["events"] / p["workload_s"]
+    best = min(per_round, key=lambda p: p["workload_s"])
+    out = {k: best[k] for k in ("round", "bytes", "events", "bytes_per_event", "events_per_s", "lost",
+                                "workload_s")}
+    out["rounds"] = per_round
+    return out
+
+ltt, xt = [], []
+for i in range(1, rounds + 1):
+    t = json.load(open(os.path.join(res, "ltt-discard-%d.json" % i)))["trace"]
+    ltt.append({"bytes": t["bytes"], "metadata_bytes": t["metadata_bytes"], "events": t["events"],
+                "lost": t["events_discarded"], "span_s": t.get("span_s"),
+                "workload_s": r["workload_ltt_%d" % i]["total_s"]})
+    x = json.load(open(os.path.join(res, "xentrace-%d.json" % i)))
+    xt.append({"bytes": x["bytes"], "events": x["records"], "lost": x["lost_records"], "span_s": x.get("span_s"),
+               "workload_s": r["workload_xentrace_%d" % i]["total_s"]})
+out = {
+    "what": "the dom0 workload (ltt-e2e-workload) on the patched Xen, recorded by ltt-xen (lttd --source xen, "
+            "discard mode, 256 KiB x 8 sub-buffers per CPU, every event) and by xentrace -D -e all -S 32; "
+            "bytes are the stream files (ltt-xen metadata apart), events/s per second of workload wall time; "
+            "the figures of each tracer are those of its round with the fastest workload run, the workload "
+            "times the fastest of the rounds of each side",
+    "rounds": rounds,
+    "ltt_xen": tracer(ltt),
+    "xentrace": tracer(xt),
+    "workload_s": {side: best[side] for side in sides},
+    "workload_all_s": {side: [w["total_s"] for w in v] for side, v in runs.items()},
+    "overhead_pct": {side: 100.0 * (best[side] / best["untraced"] - 1.0) for side in ("ltt_xen", "xentrace")},
+    "phases_s": {p: {side: min(w["phases"][p] for w in runs[side]) for side in sides}
+                 for p in runs["untraced"][0]["phases"]},
+}
+ltt_bpe, xt_bpe = out["ltt_xen"]["bytes_per_event"], out["xentrace"]["bytes_per_event"]
+out["bytes_per_event_ratio_ltt_to_xentrace"] = ltt_bpe / xt_bpe if ltt_bpe and xt_bpe else None
+for path in (os.path.join(res, "compare.json"), os.path.join(res, "..", "compare.json")):
+    with open(path, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+L, X = out["ltt_xen"], out["xentrace"]
+print("check: compare (fastest of %d rounds): ltt-xen %d events, %d bytes, %.2f bytes/event, %.0f events/s, lost %d; "
+      "xentrace %d events, %d bytes, %.2f bytes/event, %.0f events/s, lost %d"
+      % (rounds, L["events"], L["bytes"], L["bytes_per_event"], L["events_per_s"], L["lost"],
+         X["events"], X["bytes"], X["bytes_per_event"], X["events_per_s"], X["lost"]))
+print("check: workload (fastest of %d): untraced %.2f s, ltt-xen %.2f s (%+.1f%%), xentrace %.2f s (%+.1f%%)"
+      % (rounds, best["untraced"], best["ltt_xen"], out["overhead_pct"]["ltt_xen"], best["xentrace"],
+         out["overhead_pct"]["xentrace"]))
+PY
+echo "check: PASS"

@@ -1,0 +1,153 @@
+# shellcheck shell=sh
+# Runs in dom0 (see test/e2e/guest/lib.sh for the e2e_* helpers).
+#
+# 1. WORKLOAD_ROUNDS rounds of: the workload untraced, under lttd's Xen source
+#    in discard mode (every event enabled), under xentrace -D -e all -S 32
+#    (interleaved, so that a slow spell of the emulator does not land on one
+#    side only; the host compares the fastest run of each). The traces are
+#    written to dom0's tmpfs and copied to the share afterwards, so that 9p
+#    does not weigh on what is measured.
+# 2. A flight-recorder (overwrite mode) session: one snapshot while the
+#    workload runs, one right after it.
+#
+# What goes to $E2E_OUT (the host's e2e-out/ltt-xen/guest/):
+#   ltt-discard-N/          lttd's trace directory of round N (hypervisor/, index.json)
+#   ltt-discard-N.status.json   `ltt-ctl status --json` after stop (Xen's loss counts)
+#   ltt-discard-N.query.txt     `ltt-xenctl query` after stop
+#   xentrace-N.bin          xentrace's file of round N
+#   ltt-snapshot-during/, ltt-snapshot-after/   the overwrite session's snapshots
+#   ltt-overwrite.status.json   its status after stop; lttd.log, ltt-ctl.log
+scale=${WORKLOAD_SCALE:-1}
+rounds=${WORKLOAD_ROUNDS:-2}
+sock=/run/ltt-xen/lttd.sock
+export LTT_SOCKET="$sock"
+ctl_log="$E2E_OUT/ltt-ctl.log"
+
+# ctl ARGS...: ltt-ctl ARGS, its output in the console log and ltt-ctl.log;
+# a failure fails the scenario with lttd's answer.
+ctl() {
+	_ctl_rc=0
+	ltt-ctl "$@" >/tmp/ltt-ctl.out 2>&1 || _ctl_rc=$?
+	{
+		echo "\$ ltt-ctl $*"
+		cat /tmp/ltt-ctl.out
+	} >>"$ctl_log"
+	e2e_log "ltt-ctl $*: $(head -c 300 /tmp/ltt-ctl.out | tr '\n' ' ')"
+	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.out)"
+}
+
+# ctl_to FILE ARGS...: ltt-ctl ARGS with its standard output to FILE.
+ctl_to() {
+	_ctl_file=$1
+	shift
+	_ctl_rc=0
+	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
+	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
+	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
+}
+
+# xen_state: the state line of `ltt-xenctl query` ("state none, 2 CPUs ...").
+xen_state() {
+	ltt-xenctl query 2>&1 | head -n 1
+}
+
+# trace_bytes DIR: bytes of the stream files of an lttd trace directory.
+trace_bytes() {
+	cat "$1"/hypervisor/xen_* | wc -c
+}
+
+ltt-xenctl query >"$E2E_OUT/ltt-xenctl-query-boot.txt" 2>&1 ||
+	e2e_fail "ltt-xenctl query failed: $(cat "$E2E_OUT/ltt-xenctl-query-boot.txt")"
+e2e_log "Xen: $(xen_state)"
+
+# One lttd for the whole scenario (it sleeps in poll() between sessions).
+e2e_bg_start lttd lttd --socket "$sock"
+n=0
+until [ -S "$sock" ]; do
+	n=$((n + 1))
+	kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null || e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
+	[ "$n" -lt 100 ] || e2e_fail "lttd did not create $sock within 10 s"
+	sleep 0.1
+done
+
+# Warm up (page cache, first-fork costs), not measured.
+ltt-e2e-workload --scale 0.1 >/dev/null
+
+round=1
+while [ "$round" -le "$rounds" ]; do
+	e2e_workload "workload_untraced_$round" --scale "$scale"
+
+	# ltt-xen, discard mode, every event.
+	out=/tmp/hv_$round
+	ctl create hv --source xen --output "$out" --mode discard --subbuf-size 256k --subbufs 8
+	ctl enable hv '*'
+	ctl start hv
+	e2e_workload "workload_ltt_$round" --scale "$scale"
+	ctl stop hv
+	ctl_to "/tmp/ltt-discard-$round.status.json" status hv --json
+	ltt-xenctl query >"/tmp/ltt-discard-$round.query.txt" 2>&1 || true
+	ctl status hv
+	ctl destroy hv
+	state=$(xen_state)
+	case $state in
+	"state none"*) ;;
+	*) e2e_fail "Xen's buffers still set up after destroy: $state" ;;
+	esac
+	bytes=$(trace_bytes "$out")
+	e2e_result "ltt_${round}_bytes" "$bytes"
+	e2e_log "ltt-xen round $round: $bytes bytes in $(cd "$out/hypervisor" && echo *)"
+	[ "$bytes" -gt 0 ] || e2e_fail "lttd wrote no stream data"
+
+	# xentrace on the same Xen (the default build feeds both tracers).
+	e2e_bg_start "xentrace_$round" xentrace -D -e all -S 32 "/tmp/xentrace-$round.bin"
+	sleep 1
+	kill -0 "$(cat "/tmp/e2e-bg-xentrace_$round.pid")" ||
+		e2e_fail "xentrace exited early (see xentrace_$round.log)"
+	e2e_workload "workload_xentrace_$round" --scale "$scale"
+	e2e_bg_stop "xentrace_$round" INT
+	bytes=$(wc -c <"/tmp/xentrace-$round.bin")
+	e2e_result "xentrace_${round}_bytes" "$bytes"
+	e2e_log "xentrace-$round.bin: $bytes bytes"
+	[ "$bytes" -gt 0 ] || e2e_fail "xentrace wrote nothing"
+	round=$((round + 1))
+done
+e2e_result workload_rounds "$rounds"
+
+# Flight recorder: overwrite mode, small buffers, a snapshot while the
+# workload runs (in the middle of its fork phase at scale 1) and one after.
+fr=/tmp/fr
+ctl create fr --source xen --output "$fr" --mode overwrite --subbuf-size 64k --subbufs 8
+ctl enable fr '*'
+ctl start fr
+ltt-e2e-workload --scale "$scale" >/tmp/workload_overwrite.json &
+wpid=$!
+sleep 1.5
+ctl snapshot fr --output /tmp/ltt-snapshot-during
+kill -0 "$wpid" 2>/dev/null || e2e_log "note: the workload ended before the first snapshot"
+wait "$wpid" || e2e_fail "the workload failed under the overwrite session"
+e2e_result_file workload_overwrite /tmp/workload_overwrite.json
+ctl snapshot fr --output /tmp/ltt-snapshot-after
+ctl stop fr
+ctl_to /tmp/ltt-overwrite.status.json status fr --json
+ctl status fr
+ctl destroy fr
+
+e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"
+state=$(xen_state)
+e2e_log "Xen after lttd exited: $state"
+case $state in
+"state none"*) ;;
+*) e2e_fail "Xen's buffers still set up after lttd exited: $state" ;;
+esac
+
+# Copy everything to the share now that nothing is measured.
+round=1
+while [ "$round" -le "$rounds" ]; do
+	cp -a "/tmp/hv_$round" "$E2E_OUT/ltt-discard-$round"
+	cp "/tmp/ltt-discard-$round.status.json" "/tmp/ltt-discard-$round.query.txt" "$E2E_OUT/"
+	cp "/tmp/xentrace-$round.bin" "$E2E_OUT/"
+	round=$((round + 1))
+done
+cp -a /tmp/ltt-snapshot-during /tmp/ltt-snapshot-after "$E2E_OUT/"
+cp /tmp/ltt-overwrite.status.json "$E2E_OUT/"
+e2e_log "copied the traces to the share"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `make demo` summary of the ltt-xen scenario (run by test/e2e/demo.sh from
+# the repository root with E2E_SHARE, E2E_RESULT_DIR and E2E_XEN_MHZ set):
+# what ltt-xen recorded (the discard trace of the fastest round, the
+# flight-recorder snapshots) and how it compares with xentrace (compare.json,
+# which check.sh wrote).
+set -euo pipefail
+python3 - "$E2E_RESULT_DIR" <<'PY'
+import json, os, sys
+res = sys.argv[1]
+
+def load(name):
+    with open(os.path.join(res, name)) as f:
+        return json.load(f)
+
+c = load("compare.json")
+rnd = c["ltt_xen"]["round"]  # the round whose workload ran fastest
+d = load("ltt-discard-%d.json" % rnd)
+t = d["trace"]
+cpus = sorted(t["streams"], key=int)
+st = d.get("status", {})
+print("ltt-xen, lttd --source xen in discard mode (every event, 256 KiB x 8 sub-buffers per CPU),")
+print("while the workload ran (round %d of %d, the fastest):" % (rnd, c["rounds"]))
+print("  %d events, %d bytes in %d packets (+ %d bytes of metadata), %.3f s from first to last event"
+      % (t["events"], t["bytes"], t["packets"], t["metadata_bytes"], t.get("span_s", 0)))
+lost = ", ".join("cpu%s %s" % (c, t["streams"][c].get("events_discarded", 0)) for c in cpus)
+xen_lost = ", ".join("cpu%s %s" % (c, st[c]["lost_total"]) for c in cpus if c in st)
+print("  lost: %s in the trace (events_discarded); Xen's counters: %s" % (lost, xen_lost or "n/a"))
+print()
+print("  events per facility and physical CPU:")
+print("    %-10s %9s" % ("facility", "total") + "".join("%9s" % ("cpu" + c) for c in cpus))
+for f, n in t["by_facility"].items():
+    print("    %-10s %9d" % (f, n) + "".join("%9d" % t["by_cpu_facility"].get(c, {}).get(f, 0) for c in cpus))
+print("    %-10s %9d" % ("all", t["events"]) + "".join("%9d" % t["streams"][c]["events"] for c in cpus))
+print()
+top = list(t["by_event"].items())[:8]
+print("  most frequent events: " + ", ".join("%s %d" % kv for kv in top))
+sd = t["statedump"]
+types = {0: "pv", 1: "hvm", 2: "pvh", 3: "system"}
+doms = ", ".join("d%s (%s, %s vCPUs%s)" % (k, types.get(v["guest_type"], v["guest_type"]), v["nr_vcpus"],
+                                          ", hardware domain" if v["hwdom"] else "")
+                 for k, v in sd["domains"].items())
+print("  statedump at start: %s; %d vCPU and %d event channel records" % (doms, len(sd["vcpus"]), sd["evtchns"]))
+print("  domain ids in events: " + ", ".join("d%s %d" % kv for kv in t["domain_ids_seen"].items())
+      + " (d32767 is the idle domain)")
+print()
+print("flight recorder, lttd in overwrite mode (64 KiB x 8 sub-buffers per CPU):")
+for s, when in (("during", "while the workload ran"), ("after", "right after it")):
+    sn = load("ltt-snapshot-%s.json" % s)["trace"]
+    disc = ", ".join("cpu%s %d" % (c, sn["streams"][c].get("events_discarded", 0)) for c in sorted(sn["streams"], key=int))
+    print("  snapshot %s: %d bytes (%d packets), %d events over %.3f s; overwritten before it: %s"
+          % (when, sn["bytes"], sn["packets"], sn["events"], sn.get("span_s", 0), disc))
+print()
+L, X = c["ltt_xen"], c["xentrace"]
+print("ltt-xen vs xentrace -D -e all -S 32, same Xen and workload (the fastest of %d rounds of each side):"
+      % c["rounds"])
+print("    %-22s %14s %14s" % ("", "ltt-xen", "xentrace"))
+print("    %-22s %14d %14d" % ("events", L["events"], X["events"]))
+print("    %-22s %14d %14d" % ("bytes", L["bytes"], X["bytes"]))
+print("    %-22s %14.2f %14.2f" % ("bytes/event", L["bytes_per_event"], X["bytes_per_event"]))
+print("    %-22s %14.0f %14.0f" % ("events/s of workload", L["events_per_s"], X["events_per_s"]))
+print("    %-22s %14d %14d" % ("lost", L["lost"], X["lost"]))
+w, o = c["workload_s"], c["overhead_pct"]
+print("    %-22s %13.2fs %13.2fs   (untraced %.2fs)" % ("workload", w["ltt_xen"], w["xentrace"], w["untraced"]))
+print("    %-22s %+13.1f%% %+13.1f%%" % ("overhead", o["ltt_xen"], o["xentrace"]))
+for p, v in c["phases_s"].items():
+    print("    %-22s %13.3fs %13.3fs   (untraced %.3fs)" % ("  " + p, v["ltt_xen"], v["xentrace"], v["untraced"]))
+if c.get("bytes_per_event_ratio_ltt_to_xentrace"):
+    print("  an ltt-xen event costs %.0f%% of a xentrace record's bytes (the two do not record the same set of events)"
+          % (100 * c["bytes_per_event_ratio_ltt_to_xentrace"]))
+PY
