@@ -283,6 +283,9 @@ static inline void ltt_close_subbuf(struct ltt_buf *b, uint64_t end,
 	ltt_env_subbuf_closed(b);
 }
 
+/* ltt_reserve_switch(): the position moved under it, reserve afresh. */
+#define LTT_RESERVE_AGAIN 1
+
 /* The slow part of a reservation: the record opens a sub-buffer (and maybe
  * closes the current one). Kept out of line: it runs once per sub-buffer. */
 static __attribute__((__noinline__)) int
@@ -311,6 +314,12 @@ ltt_reserve_switch(struct ltt_buf *b, struct ltt_reserve_ctx *ctx, uint32_t id,
 		}
 		lost = ltt_open_check(b, begin);
 		if (lost) {
+			/* A nested writer (an interrupt) may have opened this
+			 * very sub-buffer since `old` was read: its commits
+			 * are what the check saw. The record may fit after
+			 * its records: the caller starts again. */
+			if (ltt_env_read_once(&b->ctl->offset) != old)
+				return LTT_RESERVE_AGAIN;
 			ltt_lost(b, (enum ltt_lost_kind)(lost - 1));
 			return -1;
 		}
@@ -388,6 +397,8 @@ static inline int ltt_reserve(struct ltt_buf *b, struct ltt_reserve_ctx *ctx,
 							   b->subbuf_size,
 				     0)) {
 			ret = ltt_reserve_switch(b, ctx, id, len, old);
+			if (ret == LTT_RESERVE_AGAIN)
+				continue;
 			goto out;
 		}
 		if (ltt_env_cmpxchg_local(&b->ctl->offset, old,

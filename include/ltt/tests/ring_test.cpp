@@ -18,6 +18,7 @@ struct ltt_buf* ltt_test_current_buf;
 uint64_t ltt_test_tsc;
 uint64_t ltt_test_tsc_step;
 void (*ltt_test_before_cas)(void);
+void (*ltt_test_at_switch)(void);
 }
 
 namespace {
@@ -170,6 +171,7 @@ protected:
         ltt_test_tsc = 1000;
         ltt_test_tsc_step = 1;
         ltt_test_before_cas = nullptr;
+        ltt_test_at_switch = nullptr;
     }
 };
 
@@ -389,6 +391,33 @@ TEST_F(RingTest, NestedWriterBetweenReadAndCas) {
     EXPECT_EQ(seq_of(pk[0].records[2]), 2u);
     for (size_t k = 1; k < 3; k++)
         EXPECT_GT(pk[0].records[k].tsc, pk[0].records[k - 1].tsc); // TSC order = buffer order
+}
+
+// Seen on real Xen: the first record after start (the statedump's) was
+// about to open sub-buffer 0 when a timer interrupt's record opened it
+// first; the outer writer then found the sub-buffer partly committed and
+// dropped its record as "busy". It must write it after the nested one.
+TEST_F(RingTest, NestedWriterOpensTheSubbufferFirst) {
+    for (const uint32_t mode : {LTT_MODE_DISCARD, LTT_MODE_OVERWRITE}) {
+        TestBuffer t(12, 2, mode);
+        static TestBuffer* tb;
+        tb = &t;
+        ltt_test_at_switch = [] { EXPECT_TRUE(tb->write(2, 8, 100)); };
+        ASSERT_TRUE(t.write(1, 8, 1)) << "mode " << mode;
+        EXPECT_EQ(t.lost(LTT_LOST_BUSY), 0u);
+        ltt_switch(&t.buf, LTT_SWITCH_ACTIVE);
+        auto pk = drain(t, len8);
+        ASSERT_EQ(pk.size(), 1u);
+        ASSERT_EQ(pk[0].records.size(), 2u);
+        EXPECT_EQ(seq_of(pk[0].records[0]), 100u);
+        EXPECT_EQ(seq_of(pk[0].records[1]), 1u);
+        // ...and at a later switch, with the previous packet to close.
+        for (uint32_t i = 0; t.buf.ctl->offset < 4096 - 40; i++)
+            ASSERT_TRUE(t.write(1, 8, 1000 + i));
+        ltt_test_at_switch = [] { EXPECT_TRUE(tb->write(2, 8, 200)); };
+        ASSERT_TRUE(t.write(1, 8, 2));
+        EXPECT_EQ(t.lost(LTT_LOST_BUSY), 0u);
+    }
 }
 
 TEST_F(RingTest, NestedWriterBetweenReserveAndCommit) {

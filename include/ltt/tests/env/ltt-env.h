@@ -60,6 +60,23 @@ static inline uint64_t ltt_env_cmpxchg_local(uint64_t *p, uint64_t old,
 	return ltt_env_cmpxchg(p, old, nv);
 }
 
+/* ...and on the ordered TSC read that starts a sub-buffer switch, to run
+ * one between the outer writer's read of the position and its checks of
+ * the sub-buffer it is about to open. */
+extern void (*ltt_test_at_switch)(void);
+
+static inline uint64_t ltt_test_read_tsc_ordered(void)
+{
+	if (ltt_test_at_switch) {
+		void (*hook)(void) = ltt_test_at_switch;
+
+		ltt_test_at_switch = 0;
+		hook();
+	}
+	return ltt_env_read_tsc();
+}
+#define ltt_env_read_tsc_ordered() ltt_test_read_tsc_ordered()
+
 static inline void ltt_env_add_local(uint64_t *p, uint64_t v)
 {
 	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
