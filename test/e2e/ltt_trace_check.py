@@ -164,10 +164,25 @@ def read_packets(path, uuid, problems, label):
 
 
 def run_babeltrace(path):
-    """babeltrace2's text output of path (cycles, no deltas): (status, stdout lines iterator, stderr)."""
+    """babeltrace2's text output of path (cycles, no deltas), read line by
+    line from proc.stdout; its stderr goes to a file (a lossy trace makes
+    more discarded-events warnings than a pipe holds: reading stdout to its
+    end while babeltrace2 blocks on a full stderr pipe would never end),
+    read with finish_babeltrace()."""
+    err = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(["babeltrace2", "--color=never", "--clock-cycles", "--no-delta", path],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1 << 20)
+                            stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1 << 20)
+    proc.err_file = err
     return proc
+
+
+def finish_babeltrace(proc):
+    """(stderr text, exit status) once stdout has been read to its end."""
+    rc = proc.wait()
+    proc.err_file.seek(0)
+    err = proc.err_file.read()
+    proc.err_file.close()
+    return err, rc
 
 
 def split_stderr(err):
@@ -286,8 +301,7 @@ def check_trace_dir(tdir, problems, notes, snapshot=False, other_domains=None):
                 for df, vf in DOM_VCPU_FIELDS:
                     if df in fields and vf in fields:
                         vcpus_seen[fields[df]].add(fields[vf])
-            err = proc.stderr.read()
-            rc = proc.wait()
+            err, rc = finish_babeltrace(proc)
         discarded, may_have, other = split_stderr(err)
         st.update({"events": n, "first_event_ts": first_ts, "last_event_ts": last_ts,
                    "timestamps_backwards": backwards, "babeltrace2_status": rc,
@@ -444,8 +458,7 @@ def main():
     # The whole trace at once, as a user would read it.
     proc = run_babeltrace(a.trace)
     whole_events = sum(1 for _ in proc.stdout)
-    err = proc.stderr.read()
-    rc = proc.wait()
+    err, rc = finish_babeltrace(proc)
     discarded, may_have, other = split_stderr(err)
     res["babeltrace2"] = {"status": rc, "events": whole_events, "discarded_events": sum(discarded.values()),
                           "may_have_discarded_warnings": sum(may_have.values()), "stderr_other": other[:20]}

@@ -45,6 +45,8 @@ for s in during after; do
 		--domains-from "$res/ltt-discard-1.json"
 done
 
+check_ltt ltt-lossy --status "$share/ltt-lossy.status.json" --domains-from "$res/ltt-discard-1.json"
+
 for r in $(seq 1 "$rounds"); do
 	f=$share/xentrace-$r.bin
 	[ -s "$f" ] || fail "$f missing or empty"
@@ -122,6 +124,18 @@ for c in status.get("cpus", []):
     if [c.get("bytes_written"), c.get("packets_written")] != have:
         problems.append("overwrite session cpu %s: lttd wrote %s bytes in %s packets, the snapshots hold %s"
                         % (c["cpu"], c.get("bytes_written"), c.get("packets_written"), have))
+
+# The lossy session must have lost records (else its loss check proves
+# nothing); ltt_trace_check.py checked the counts equal Xen's, per CPU.
+lossy = json.load(open(os.path.join(res, "ltt-lossy.json")))["trace"]
+xen_lost = sum(c.get("lost_total", 0) for c in json.load(open(os.path.join(share, "ltt-lossy.status.json")))["cpus"])
+if not lossy["events_discarded"]:
+    problems.append("ltt-lossy: no record lost with 2 x 1 KiB sub-buffers per CPU")
+print("check: ltt-lossy: %d events kept, %d lost in the trace (per CPU %s), Xen's control pages say %d"
+      % (lossy["events"], lossy["events_discarded"],
+         {c: st.get("events_discarded", 0) for c, st in lossy["streams"].items()}, xen_lost))
+if lossy["events_discarded"] != xen_lost:
+    problems.append("ltt-lossy: the trace says %d lost, Xen %d" % (lossy["events_discarded"], xen_lost))
 
 for r in range(1, rounds + 1):
     x = json.load(open(os.path.join(res, "xentrace-%d.json" % r)))

@@ -9,6 +9,7 @@
 #    does not weigh on what is measured.
 # 2. A flight-recorder (overwrite mode) session: one snapshot while the
 #    workload runs, one right after it.
+# 3. A discard session with tiny buffers, to lose records on purpose.
 #
 # What goes to $E2E_OUT (the host's e2e-out/ltt-xen/guest/):
 #   ltt-discard-N/          lttd's trace directory of round N (hypervisor/, index.json)
@@ -16,6 +17,7 @@
 #   ltt-discard-N.query.txt     `ltt-xenctl query` after stop
 #   xentrace-N.bin          xentrace's file of round N
 #   ltt-snapshot-during/, ltt-snapshot-after/   the overwrite session's snapshots
+#   ltt-lossy/, ltt-lossy.status.json   the lossy discard session
 #   ltt-overwrite.status.json   its status after stop; lttd.log, ltt-ctl.log
 scale=${WORKLOAD_SCALE:-1}
 rounds=${WORKLOAD_ROUNDS:-2}
@@ -132,6 +134,18 @@ ctl_to /tmp/ltt-overwrite.status.json status fr --json
 ctl status fr
 ctl destroy fr
 
+# Losses on purpose: two 1 KiB sub-buffers per CPU cannot hold what the
+# fork phase makes between two VIRQs; the host checks that the trace's loss
+# counts are exactly Xen's.
+ctl create lossy --source xen --output /tmp/lossy --mode discard --subbuf-size 1k --subbufs 2
+ctl enable lossy '*'
+ctl start lossy
+ltt-e2e-workload --scale 0.2 --phases fork,io >/dev/null
+ctl stop lossy
+ctl_to /tmp/ltt-lossy.status.json status lossy --json
+ctl status lossy
+ctl destroy lossy
+
 e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"
 state=$(xen_state)
 e2e_log "Xen after lttd exited: $state"
@@ -150,4 +164,6 @@ while [ "$round" -le "$rounds" ]; do
 done
 cp -a /tmp/ltt-snapshot-during /tmp/ltt-snapshot-after "$E2E_OUT/"
 cp /tmp/ltt-overwrite.status.json "$E2E_OUT/"
+cp -a /tmp/lossy "$E2E_OUT/ltt-lossy"
+cp /tmp/ltt-lossy.status.json "$E2E_OUT/"
 e2e_log "copied the traces to the share"
