@@ -392,6 +392,13 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
     if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
         throw command_error(
             fmt::format("snapshot output {} exists and is not empty", dir.string()));
+    // The domains (threads...) the snapshot's records refer to may have
+    // been created long before its oldest record: describe them again.
+    try {
+        source_->refresh_state();
+    } catch (const source_error& e) {
+        note(fmt::format("snapshot without a fresh statedump: {}", e.what()));
+    }
     std::vector<std::uint32_t> ids;
     for (const auto& [id, c] : cpus_)
         if (c.consumer && !c.consumer->broken())

@@ -157,6 +157,11 @@ public:
     virtual void start() = 0;
     virtual void stop() = 0;
 
+    // Writes the producer's state (Xen: domains, vCPUs, event channels)
+    // into the buffers again, so that a snapshot taken now describes what
+    // its records refer to. Sources without a statedump do nothing.
+    virtual void refresh_state() {}
+
     // A buffer reported removed has been drained: forget (unmap) it.
     virtual void release(std::uint32_t cpu) = 0;
 

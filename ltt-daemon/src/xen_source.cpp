@@ -311,6 +311,14 @@ void xen_source::stop() {
         fail("source xen: stop", err);
 }
 
+void xen_source::refresh_state() {
+    // Only while recording: Xen writes nothing otherwise.
+    if (!started_)
+        return;
+    if (const int err = xc_->simple(xen::ltt_cmd::statedump))
+        fail("source xen: statedump", err);
+}
+
 void xen_source::release(std::uint32_t cpu) {
     cpus_.erase(cpu);
 }

@@ -44,6 +44,7 @@ public:
     void start() override;
     void stop() override;
     void release(std::uint32_t cpu) override;
+    void refresh_state() override;
     subbuf_lender* lender() noexcept override;
 
 private:

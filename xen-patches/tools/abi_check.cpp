@@ -39,7 +39,8 @@ static_assert(static_cast<uint32_t>(m::ltt_cmd::query) == XEN_SYSCTL_LTT_query &
               static_cast<uint32_t>(m::ltt_cmd::flush) == XEN_SYSCTL_LTT_flush &&
               static_cast<uint32_t>(m::ltt_cmd::get_subbuf) == XEN_SYSCTL_LTT_get_subbuf &&
               static_cast<uint32_t>(m::ltt_cmd::put_subbuf) == XEN_SYSCTL_LTT_put_subbuf &&
-              static_cast<uint32_t>(m::ltt_cmd::teardown) == XEN_SYSCTL_LTT_teardown);
+              static_cast<uint32_t>(m::ltt_cmd::teardown) == XEN_SYSCTL_LTT_teardown &&
+              static_cast<uint32_t>(m::ltt_cmd::statedump) == XEN_SYSCTL_LTT_statedump);
 
 static_assert(sizeof(m::ltt_facility) == sizeof(xen_sysctl_ltt_facility));
 SAME_FIELD(ltt_facility, xen_sysctl_ltt_facility, checksum);

@@ -840,7 +840,10 @@ static void selftest_malformed(const struct query *q)
     op.pad = 0x80000000u;
     expect("start, pad not zero", ltt_op(&op), EINVAL);
     expect("unknown command 99", simple(99), EOPNOTSUPP);
-    expect("unknown command 11 (one past teardown)", simple(11), EOPNOTSUPP);
+    expect("unknown command 12 (one past statedump)", simple(12),
+           EOPNOTSUPP);
+    expect("statedump before setup", simple(XEN_SYSCTL_LTT_statedump),
+           ENODEV);
     expect("unknown command 0xffffffff", simple(0xffffffffu), EOPNOTSUPP);
 
     expect("start before setup", simple(XEN_SYSCTL_LTT_start), ENODEV);
@@ -978,8 +981,12 @@ static void selftest_discard(const struct query *q, xenevtchn_handle *xce)
     }
 
     expect("enable all", events(true, XEN_SYSCTL_LTT_EVENTS_all, 0), 0);
+    expect("statedump while set up, not recording",
+           simple(XEN_SYSCTL_LTT_statedump), ENODEV);
     expect("start", simple(XEN_SYSCTL_LTT_start), 0);
     expect("start twice", simple(XEN_SYSCTL_LTT_start), EBUSY);
+    expect("statedump again while recording",
+           simple(XEN_SYSCTL_LTT_statedump), 0);
     expect("setup while started", setup(16384, 8, 0, 100, 0), EEXIST);
     expect("get_subbuf in discard mode", simple(XEN_SYSCTL_LTT_get_subbuf),
            EOPNOTSUPP);

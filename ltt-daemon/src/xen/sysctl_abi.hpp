@@ -33,6 +33,7 @@ enum class ltt_cmd : std::uint32_t {
     get_subbuf = 8,
     put_subbuf = 9,
     teardown = 10,
+    statedump = 11,
 };
 
 enum class ltt_state : std::uint32_t { none = 0, setup = 1, started = 2 };

@@ -98,6 +98,9 @@ for s in ("during", "after"):
     for f in ("sched", "runstate", "hypercall"):
         if not t["by_facility"].get(f):
             problems.append("%s: no %s events" % (name, f))
+    # lttd asks Xen for a statedump at each snapshot: it names the domains.
+    if "0" not in t["statedump"]["domains"]:
+        problems.append("%s: no statedump of dom0 in the snapshot: %s" % (name, t["statedump"]))
     if len(t["streams"]) != 2:
         problems.append("%s: %d streams, expected 2" % (name, len(t["streams"])))
     if name not in listed:

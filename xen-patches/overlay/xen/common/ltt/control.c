@@ -478,6 +478,12 @@ int ltt_sysctl(struct xen_sysctl_ltt_op *op)
 
     case XEN_SYSCTL_LTT_teardown:
         return ltt_teardown();
+
+    case XEN_SYSCTL_LTT_statedump:
+        if ( ltt_state != XEN_SYSCTL_LTT_STATE_started )
+            return -ENODEV;
+        ltt_statedump();
+        return 0;
     }
 
     return -EOPNOTSUPP;
