@@ -22,6 +22,16 @@
 #   XEN_JOBS       parallel jobs (default: nproc)
 #   XEN_LTT_TRACE  both (default) | ltt | xentrace: what the existing
 #                  xentrace call sites feed (xentrace = CONFIG_LTT off)
+#   XEN_LTT_XSM    unset (default: Debian's config, no XSM) | flask: the
+#                  same hypervisor with CONFIG_XSM + Flask (Flask the default
+#                  XSM, Xen's default policy built in), in its own trees
+#                  work-xen/stage-flask/ and work-xen/xen-ltt-flask/, plus
+#                  three policies in work-xen/xen-ltt-flask/ltt-policy/:
+#                    xenpolicy-default          Xen's tools/flask/policy
+#                    xenpolicy-ltt              + dom0 may map writable what
+#                                               Xen shares read-write
+#                    xenpolicy-no-tbufcontrol   - dom0's tbufcontrol
+#                  (the last two made by xen-patches/flask/NAME.sed)
 set -eu
 
 XEN_VERSION=4.17.5+72-g01140da4e8
@@ -31,13 +41,19 @@ HV_PKG=xen-hypervisor-4.17-amd64
 GEN=${1:?usage: build-xen.sh GENERATED_XEN_DIR}
 JOBS=${XEN_JOBS:-$(nproc)}
 TRACE=${XEN_LTT_TRACE:-both}
+XSM=${XEN_LTT_XSM:-}
 
 top=$(pwd)
 patches=$top/xen-patches
 work=$top/work-xen
 src=$work/src/xen-$XEN_VERSION
-tree=$work/xen-ltt
-stage=$work/stage
+# The XSM variant has trees (and bookkeeping) of its own: building one never
+# rebuilds the other.
+variant=${XSM:+-$XSM}
+tree=$work/xen-ltt$variant
+stage=$work/stage$variant
+manifest=$work/manifest$variant
+patched_files=$work/patched-files$variant
 
 die() {
 	echo "build-xen: $*" >&2
@@ -50,8 +66,13 @@ case $TRACE in
 both | ltt | xentrace) ;;
 *) die "XEN_LTT_TRACE must be both, ltt or xentrace (not '$TRACE')" ;;
 esac
-for tool in apt-get dpkg-deb dpkg-parsechangelog patch flex bison gcc python3 cmp; do
-	command -v $tool >/dev/null 2>&1 || die "$tool not found: run 'make deps'"
+case $XSM in
+'') need= ;;
+flask) need="checkpolicy m4" ;; # Flask policies (the built-in one too)
+*) die "XEN_LTT_XSM must be unset or flask (not '$XSM')" ;;
+esac
+for tool in apt-get dpkg-deb dpkg-parsechangelog patch flex bison gcc python3 cmp $need; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool not found: run 'make deps'"
 done
 
 mkdir -p "$work/src" "$work/debs"
@@ -90,7 +111,7 @@ fi
 # 3. The build tree: a copy of the pristine source, made once.
 if [ ! -f "$tree/.ltt-xen-version" ] || [ "$(cat "$tree/.ltt-xen-version")" != "$XEN_VERSION" ]; then
 	echo "build-xen: new build tree $tree"
-	rm -rf "$tree" "$work/manifest"
+	rm -rf "$tree" "$manifest"
 	cp -a "$src" "$tree.tmp"
 	mv "$tree.tmp" "$tree"
 	echo "$XEN_VERSION" >"$tree/.ltt-xen-version"
@@ -103,12 +124,12 @@ series=$(grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" || true)
 for p in $series; do
 	[ -f "$patches/$p" ] || die "series names $p, which is not in xen-patches/"
 	sed -n 's|^+++ [^/]*/\([^[:space:]]*\).*|\1|p' "$patches/$p"
-done | sort -u >"$work/patched-files"
+done | sort -u >"$patched_files"
 while read -r f; do
 	[ -f "$src/$f" ] || die "a patch creates $f: new files belong in xen-patches/overlay/"
 	mkdir -p "$stage/$(dirname "$f")"
 	cp "$src/$f" "$stage/$f"
-done <"$work/patched-files"
+done <"$patched_files"
 for p in $series; do
 	patch -p1 -s -F0 -N -d "$stage" --no-backup-if-mismatch -i "$patches/$p" ||
 		die "$p does not apply to Xen $XEN_VERSION"
@@ -121,9 +142,9 @@ cp "$GEN"/*.h "$stage/xen/include/ltt-gen/"
 # 5. Bring the tree up to date: rewrite only files whose content differs
 #    (fresh mtime, so make rebuilds what depends on them); files staged last
 #    time but not now go back to pristine, or away if they are not Xen's.
-(cd "$stage" && find . -type f | sed 's|^\./||' | sort) >"$work/manifest.new"
-touch "$work/manifest"
-sort -u "$work/manifest" "$work/manifest.new" | while read -r f; do
+(cd "$stage" && find . -type f | sed 's|^\./||' | sort) >"$manifest.new"
+touch "$manifest"
+sort -u "$manifest" "$manifest.new" | while read -r f; do
 	if [ -f "$stage/$f" ]; then
 		want=$stage/$f
 	elif [ -f "$src/$f" ]; then
@@ -138,15 +159,18 @@ sort -u "$work/manifest" "$work/manifest.new" | while read -r f; do
 		echo "  updated $f"
 	fi
 done
-mv "$work/manifest.new" "$work/manifest"
+mv "$manifest.new" "$manifest"
 
-# 6. Configure: Debian's config + the trace backend choice.
+# 6. Configure: Debian's config + the trace backend choice (+ Flask).
 case $TRACE in
 both) want_cfg="CONFIG_LTT=y CONFIG_LTT_TRACE_BOTH=y" ;;
 ltt) want_cfg="CONFIG_LTT=y CONFIG_LTT_TRACE_LTT_ONLY=y" ;;
 xentrace) want_cfg="" ;;
 esac
-stamp="$(cksum <"$config") $TRACE"
+xsm_cfg=
+[ "$XSM" != flask ] ||
+	xsm_cfg="CONFIG_XSM=y CONFIG_XSM_FLASK=y CONFIG_XSM_FLASK_DEFAULT=y CONFIG_XSM_FLASK_POLICY=y"
+stamp="$(cksum <"$config") $TRACE${XSM:+ $XSM}"
 if [ ! -f "$tree/xen/.config" ] || [ "$(cat "$tree/.ltt-config" 2>/dev/null)" != "$stamp" ]; then
 	grep -v '^CONFIG_LTT\|^# CONFIG_LTT' "$config" >"$tree/xen/.config"
 	if [ -z "$want_cfg" ]; then
@@ -154,10 +178,14 @@ if [ ! -f "$tree/xen/.config" ] || [ "$(cat "$tree/.ltt-config" 2>/dev/null)" !=
 	else
 		for c in $want_cfg; do echo "$c" >>"$tree/xen/.config"; done
 	fi
+	if [ -n "$xsm_cfg" ]; then
+		sed -i '/^# CONFIG_XSM is not set/d' "$tree/xen/.config"
+		for c in $xsm_cfg; do echo "$c" >>"$tree/xen/.config"; done
+	fi
 	make -s -C "$tree/xen" olddefconfig
 	echo "$stamp" >"$tree/.ltt-config"
 fi
-for c in $want_cfg; do
+for c in $want_cfg $xsm_cfg; do
 	grep -qx "$c" "$tree/xen/.config" || die "$c did not stick in xen/.config"
 done
 
@@ -185,6 +213,77 @@ else
 	echo "build-xen: libxen-dev missing: ltt-xenctl not built (make deps)" >&2
 fi
 
-echo "build-xen: hypervisor   work-xen/xen-ltt/xen/xen ($TRACE)"
+# 9. Flask: policies for a multiboot module (which overrides the built-in
+#    policy) or for flask-loadpolicy: Xen's default policy, and variants
+#    generated from Xen's own policy source by xen-patches/flask/NAME.sed
+#    applied to dom0.te (ltt: + dom0 may map writable the Xen pages Xen
+#    shares read-write; no-tbufcontrol: - dom0's tbufcontrol). Only files
+#    whose content changed are rewritten, so checkpolicy runs again only
+#    when a module changed.
+if [ "$XSM" = flask ]; then
+	polsrc=$tree/tools/flask/policy
+	pol=$tree/ltt-policy
+	mkdir -p "$pol/default"
+	uncommented() { grep -hv '^[[:space:]]*#' "$@"; }
+	uncommented "$polsrc/modules/dom0.te" | grep -qw tbufcontrol ||
+		die "Xen's default policy no longer gives dom0 tbufcontrol: revisit xen-patches/flask/"
+	! uncommented "$polsrc/modules"/* | grep -q 'domxen_t:mmu.*map_write' ||
+		die "Xen's default policy lets dom0 map Xen's pages writable now: revisit xen-patches/flask/"
+	for p in ltt no-tbufcontrol; do
+		mods=$pol/$p/modules
+		mkdir -p "$mods"
+		for m in "$polsrc"/modules/*; do
+			f=${m##*/}
+			if [ "$f" = dom0.te ]; then
+				sed -f "$patches/flask/$p.sed" "$m" >"$mods/$f.new"
+			else
+				cp "$m" "$mods/$f.new"
+			fi
+			if cmp -s "$mods/$f.new" "$mods/$f"; then
+				rm -f "$mods/$f.new"
+			else
+				mv -f "$mods/$f.new" "$mods/$f"
+			fi
+		done
+		# Exactly the one change each .sed is for.
+		d=$(diff "$polsrc/modules/dom0.te" "$mods/dom0.te" | grep '^[<>]' | tr -d '\n')
+		case $p in
+		ltt)
+			case $d in
+			'> allow dom0_t domxen_t:mmu map_write;') ;;
+			*) die "flask/ltt.sed must add exactly one rule to dom0.te (diff: $d)" ;;
+			esac
+			;;
+		no-tbufcontrol)
+			case $d in
+			'< '*tbufcontrol*'> '*) ;;
+			*) die "flask/no-tbufcontrol.sed must change exactly one line of dom0.te (diff: $d)" ;;
+			esac
+			! uncommented "$mods"/* | grep -qw tbufcontrol ||
+				die "the no-tbufcontrol policy still names tbufcontrol"
+			;;
+		esac
+	done
+	for p in default ltt no-tbufcontrol; do
+		moddir=
+		[ "$p" = default ] || moddir="MODDIR=$pol/$p/modules"
+		# shellcheck disable=SC2086 # moddir: empty or one word
+		make -s -f Makefile.common -C "$polsrc" FLASK_BUILD_DIR="$pol/$p" $moddir \
+			POLICY_FILENAME="$pol/xenpolicy-$p" >"$pol/$p.log" 2>&1 || {
+			cat "$pol/$p.log" >&2
+			die "checkpolicy failed for the $p policy"
+		}
+	done
+	if cmp -s "$tree/xen/xsm/flask/policy.bin" "$pol/xenpolicy-default"; then
+		echo "build-xen: built-in Flask policy = ltt-policy/xenpolicy-default"
+	else
+		echo "build-xen: note: the built-in Flask policy differs from ltt-policy/xenpolicy-default" >&2
+	fi
+fi
+
+echo "build-xen: hypervisor   work-xen/xen-ltt$variant/xen/xen ($TRACE${XSM:+, $XSM})"
+if [ "$XSM" = flask ]; then
+	echo "build-xen: policies     work-xen/xen-ltt$variant/ltt-policy/xenpolicy-{default,ltt,no-tbufcontrol}"
+fi
 [ -x "$work/bin/ltt-xenctl" ] && echo "build-xen: test client  work-xen/bin/ltt-xenctl"
 exit 0
