@@ -15,6 +15,8 @@
 #     -K ARGS     extra dom0 kernel arguments
 #     -T FILE     write boot timings (JSON) there
 #     -k FILE     the dom0 kernel (default: the fetched vmlinux)
+#     -m FILE     one more multiboot module after the initramfs, e.g. a
+#                 Flask policy (repeatable)
 # Exit status: the scenario's; 124 when QEMU hit the time limit; 125 when
 # dom0 wrote no status (crash, panic, /init failure); 2 on bad usage.
 # E2E_VERBOSE=1 also copies the console to stderr as it runs.
@@ -32,7 +34,8 @@ xen_args=
 dom0_args=
 timings=
 kernel=
-while getopts x:i:s:l:t:X:K:T:k: opt; do
+extra_modules=()
+while getopts x:i:s:l:t:X:K:T:k:m: opt; do
 	case $opt in
 	x) xen=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -43,11 +46,12 @@ while getopts x:i:s:l:t:X:K:T:k: opt; do
 	K) dom0_args=$OPTARG ;;
 	T) timings=$OPTARG ;;
 	k) kernel=$OPTARG ;;
+	m) extra_modules+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$xen" ] || [ -z "$initrd" ] || [ -z "$share" ] || [ -z "$console" ]; then
-	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-k KERNEL]" >&2
+	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-k KERNEL] [-m MODULE]..." >&2
 	exit 2
 fi
 if [ -z "$kernel" ]; then
@@ -56,7 +60,7 @@ if [ -z "$kernel" ]; then
 	. "$E2E_CACHE/inputs.env"
 	kernel=$E2E_VMLINUX
 fi
-for f in "$xen" "$initrd" "$kernel"; do
+for f in "$xen" "$initrd" "$kernel" "${extra_modules[@]}"; do
 	[ -f "$f" ] || e2e_die "$f: no such file"
 done
 
@@ -76,6 +80,7 @@ touch "$share/.e2e-share"
 dcomma() { printf '%s' "${1//,/,,}"; }
 dom0_cmdline="console=hvc0 rdinit=/init quiet mitigations=off $dom0_args"
 modules="$(dcomma "$kernel") $(dcomma "$dom0_cmdline"),$(dcomma "$initrd")"
+for m in "${extra_modules[@]}"; do modules+=",$(dcomma "$m")"; done
 xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 spec-ctrl=no $xen_args"
 
 # shellcheck disable=SC2054 # the commas are inside QEMU option values

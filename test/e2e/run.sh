@@ -102,6 +102,7 @@ run_scenario() {
 	BINS=()
 	FILES=()
 	GUEST_ENV=()
+	XEN_MODULES=()
 	# shellcheck source=/dev/null
 	. "$dir/scenario.conf"
 	e2e_log "=== $name: $DESCRIPTION"
@@ -127,8 +128,10 @@ run_scenario() {
 	# Other work on the host slows the emulated CPUs down: note the load.
 	load_before=$(cut -d' ' -f1 /proc/loadavg)
 	status=0
+	mods=()
+	for m in "${XEN_MODULES[@]}"; do mods+=(-m "$m"); done
 	test/e2e/boot.sh -x "$xen" -i "$out/initrd.cpio.gz" -s "$out/guest" -l "$out/console.log" \
-		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" || status=$?
+		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" "${mods[@]}" || status=$?
 	boot_s=$(e2e_since "$t")
 	load_after=$(cut -d' ' -f1 /proc/loadavg)
 
