@@ -54,7 +54,6 @@ try_source "header says mode 0, channel.json says 1" with_channel mode '"overwri
 # Arguments of create that do not fit the source.
 expect_error "No such file or directory" ctl create x1 --output "$WORK/o" \
     --source "$WORK/missing" --facilities "$STRESS_CTF"
-expect_error "not built yet" ctl create x2 --output "$WORK/o" --source xen
 expect_error "in discard mode, not overwrite" ctl create x3 --output "$WORK/o" \
     --source "$WORK/good" --facilities "$STRESS_CTF" --mode overwrite
 expect_error "sub-buffers are 16 KiB, not 4 KiB" ctl create x4 --output "$WORK/o" \
