@@ -47,6 +47,14 @@ buffer_consumer::buffer_consumer(const buffer_view& view, const channel_info& ch
     if (!read || init != LTT_READER_OK)
         throw source_error(fmt::format("cpu {}: the ring reader refuses the buffer memory{}", cpu_,
                                        read ? "" : " (the file shrank)"));
+    // Packets are copied into copy_, sized from the channel: memory that
+    // claims another geometry than the channel's is refused.
+    if (reader_.subbuf_size != channel.subbuf_size() ||
+        reader_.nr_subbufs != channel.subbuf_count())
+        throw source_error(fmt::format("cpu {}: the buffer says {} x {} byte sub-buffers, the "
+                                       "channel {} x {}",
+                                       cpu_, reader_.nr_subbufs, reader_.subbuf_size,
+                                       channel.subbuf_count(), channel.subbuf_size()));
 }
 
 void buffer_consumer::mark_broken(std::string why) const {
@@ -113,7 +121,7 @@ std::size_t buffer_consumer::drain_lent(packet_sink& sink, std::size_t max) {
         if (sb->corrupt || !in_range) {
             refused_++;
             problem_ = sb->corrupt
-                           ? fmt::format("cpu {}: corrupt packet skipped (seq {})", cpu_, sb->seq)
+                           ? fmt::format("cpu {}: corrupt packet skipped", cpu_)
                            : fmt::format("cpu {}: lent sub-buffer out of range (offset {}, size "
                                          "{}, data {} bytes); skipped",
                                          cpu_, off, size, data_len_);

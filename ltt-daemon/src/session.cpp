@@ -158,8 +158,11 @@ int session::flush(std::uint32_t id, flush_kind kind) {
         const auto it = cpus_.find(id);
         if (it != cpus_.end() && it->second.consumer && !it->second.consumer->broken())
             it->second.consumer->set_broken(
-                "the buffer cannot be flushed: its file shrank while mapped (truncated?) or its "
-                "slots are not sane; no longer read");
+                fmt::format("the buffer cannot be flushed ({}); no longer read",
+                            source_->description().starts_with("dir:")
+                                ? "its file shrank while mapped (truncated?) or its slots are "
+                                  "not sane"
+                                : "the producer's buffers are gone"));
         report_consumer_problems();
     }
     return r;

@@ -11,6 +11,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <poll.h>
 #include <span>
 
 namespace lttd {
@@ -23,6 +24,7 @@ constexpr std::uint64_t default_subbuf_size = 128 * 1024;
 constexpr std::uint32_t default_subbufs = 16;
 // A flush sysctl serves the per-CPU calls that follow it this long.
 constexpr auto flush_coalesce = std::chrono::milliseconds(50);
+constexpr std::uint32_t max_cpus = 4096;
 
 std::string facility_name(const xen::ltt_facility& f) {
     return std::string(f.name, strnlen(f.name, sizeof f.name));
@@ -42,7 +44,7 @@ void xen_source::take_channel(const xen::query_result& r) {
     const auto& q = r.q;
     if (q.cpu_khz == 0)
         throw source_error("source xen: Xen reports a TSC frequency of 0 kHz");
-    if (q.nr_cpus == 0 || q.nr_cpus > 4096)
+    if (q.nr_cpus == 0 || q.nr_cpus > max_cpus)
         throw source_error(fmt::format("source xen: Xen reports {} CPUs", q.nr_cpus));
     if (q.header_type > 1)
         throw source_error(fmt::format("source xen: unknown event header type {}", q.header_type));
@@ -127,6 +129,8 @@ void xen_source::setup(const requested_geometry& geometry) {
         if (const int err = xc_->query(now, false))
             fail("source xen: query after setup", err);
         generation_ = now.q.generation;
+        ctl_pages_ = now.q.ctl_pages;
+        data_pages_ = now.q.data_pages;
         if (now.q.subbuf_order != channel_.subbuf_order ||
             now.q.nr_subbufs_order != channel_.nr_subbufs_order)
             throw source_error("source xen: Xen set up another geometry than asked for");
@@ -152,6 +156,11 @@ bool xen_source::map_cpu(std::uint32_t cpu) {
         return false;
     if (err)
         fail(fmt::format("source xen: cpu_info of CPU {}", cpu).c_str(), err);
+    if (info.ctl_pages != ctl_pages_ || info.data_pages != data_pages_)
+        throw source_error(fmt::format("source xen: CPU {} has {} control and {} data pages, the "
+                                       "query said {} and {}",
+                                       cpu, info.ctl_pages, info.data_pages, ctl_pages_,
+                                       data_pages_));
     const std::span<const std::uint64_t> all(mfns);
     const std::string what = fmt::format("source xen: CPU {}", cpu);
     cpu_pages p{
@@ -162,18 +171,49 @@ bool xen_source::map_cpu(std::uint32_t cpu) {
         xen::foreign_pages(*fm_, all.subspan(info.ctl_pages + 1, info.data_pages), false,
                            (what + " data pages").c_str()),
     };
+    check_control(cpu, p.ctl.data());
     cpus_.emplace(cpu, std::move(p));
     return true;
+}
+
+void xen_source::check_control(std::uint32_t cpu, const void* mem) const {
+    // Read-only for us, written by Xen: still checked, because the reader
+    // and the packet copies are sized from the channel.
+    ltt_buf_ctl c{};
+    std::memcpy(&c, mem, sizeof c);
+    const bool same =
+        c.magic == LTT_BUF_MAGIC && c.version == LTT_BUF_VERSION && c.cpu == cpu &&
+        c.mode == (channel_.mode == ring_mode::overwrite ? 1u : 0u) &&
+        c.header_type == (channel_.header == ltt::event_header_kind::large ? 1u : 0u) &&
+        c.subbuf_order == channel_.subbuf_order &&
+        c.nr_subbufs_order == channel_.nr_subbufs_order &&
+        std::memcmp(c.uuid, channel_.uuid.data(), sizeof c.uuid) == 0;
+    if (!same)
+        throw source_error(fmt::format(
+            "source xen: CPU {}'s control page does not describe this session's buffer (magic "
+            "{:#x}, cpu {}, mode {}, orders {}/{})",
+            cpu, c.magic, c.cpu, c.mode, c.subbuf_order, c.nr_subbufs_order));
+}
+
+int xen_source::call_retrying(xen::ltt_cmd cmd) {
+    int err = 0;
+    for (int i = 0; i < 20; i++) {
+        if ((err = xc_->simple(cmd)) != EBUSY)
+            return err;
+        ::poll(nullptr, 0, 100); // a CPU hotplug operation is in progress
+    }
+    return err;
 }
 
 void xen_source::teardown() noexcept {
     cpus_.clear(); // unmapped first: Xen refuses to free mapped pages
     if (xc_ && owner_) {
-        if (const int err = xc_->simple(xen::ltt_cmd::stop); err && err != ENODEV)
+        if (const int err = call_retrying(xen::ltt_cmd::stop); err && err != ENODEV)
             log("{}", xen::xen_control::describe("source xen: stop", err));
         xc_->events(false, xen::events_all, 0);
-        if (const int err = xc_->simple(xen::ltt_cmd::teardown))
-            log("{}", xen::xen_control::describe("source xen: teardown", err));
+        if (const int err = call_retrying(xen::ltt_cmd::teardown); err && err != ENODEV)
+            log("{}; Xen keeps its trace buffers: `ltt-xenctl teardown` frees them",
+                xen::xen_control::describe("source xen: teardown", err));
     }
     owner_ = false;
     started_ = false;
@@ -225,7 +265,7 @@ std::vector<source_event> xen_source::handle_readable(int fd) {
     if (r.q.generation == generation_)
         return events;
     generation_ = r.q.generation;
-    nr_cpus_ = std::max(nr_cpus_, r.q.nr_cpus);
+    nr_cpus_ = std::max(nr_cpus_, std::min(r.q.nr_cpus, max_cpus));
     for (std::uint32_t cpu = 0; cpu < nr_cpus_; cpu++) {
         if (cpus_.contains(cpu))
             continue;
@@ -247,15 +287,13 @@ int xen_source::flush(std::uint32_t cpu, flush_kind kind) {
         return flush_result_;
     std::uint32_t closed = 0;
     const int err = xc_->flush(kind == flush_kind::empty ? xen::flush_empty : 0, closed);
-    if (err == ENODEV)
-        return flush_failed;
-    if (err) {
+    if (err && err != ENODEV)
         log("{}", xen::xen_control::describe("source xen: flush", err));
-        return 0;
-    }
+    // The answer holds for every CPU: the calls for the others that follow
+    // at once (the session flushes CPU by CPU) are served by it, errors too.
     flush_kind_ = kind;
     flush_time_ = now;
-    flush_result_ = closed > 0 ? 1 : 0;
+    flush_result_ = err == ENODEV ? flush_failed : err ? 0 : closed > 0 ? 1 : 0;
     flush_covered_.clear();
     for (const auto& [id, p] : cpus_)
         if (id != cpu)
@@ -290,12 +328,20 @@ void xen_source::set_events(const std::vector<bool>& enabled) {
     if (enabled.size() != enabled_.size())
         throw source_error(fmt::format("source xen: {} event flags for {} events", enabled.size(),
                                        enabled_.size()));
+    const std::vector<bool> before = enabled_;
     enabled_ = enabled;
-    if (started_)
+    if (!started_)
+        return;
+    try {
         apply_events();
+    } catch (const source_error&) {
+        enabled_ = before; // Xen's map is in_xen_: the next apply catches up
+        throw;
+    }
 }
 
 void xen_source::start() {
+    flush_covered_.clear();
     apply_events();
     // Xen writes its statedump (domains, vCPUs, event channels) right after.
     if (const int err = xc_->simple(xen::ltt_cmd::start))
@@ -306,15 +352,17 @@ void xen_source::start() {
 void xen_source::stop() {
     if (!xc_)
         return;
-    started_ = false;
-    if (const int err = xc_->simple(xen::ltt_cmd::stop))
+    flush_covered_.clear();
+    if (const int err = call_retrying(xen::ltt_cmd::stop))
         fail("source xen: stop", err);
+    started_ = false;
 }
 
 void xen_source::refresh_state() {
     // Only while recording: Xen writes nothing otherwise.
     if (!started_)
         return;
+    flush_covered_.clear();
     if (const int err = xc_->simple(xen::ltt_cmd::statedump))
         fail("source xen: statedump", err);
 }
@@ -334,15 +382,24 @@ std::optional<lent_subbuf> xen_source::get(std::uint32_t cpu) {
         return std::nullopt;
     // Held, but its packet is corrupt: put() skips it (and fails if Xen
     // held nothing, which breaks the buffer).
-    if (err == EIO)
+    if (err == EIO) {
+        // Xen answers -EIO also when its own reader found the positions
+        // insane and holds nothing: a put then says so (-EINVAL).
         return lent_subbuf{sb.offset, 0, sb.seq, true};
+    }
     if (err)
         fail(fmt::format("source xen: get_subbuf of CPU {}", cpu).c_str(), err);
     return lent_subbuf{sb.offset, sb.size, sb.seq, false};
 }
 
 void xen_source::put(std::uint32_t cpu) {
-    if (const int err = xc_->simple(xen::ltt_cmd::put_subbuf, cpu))
+    const int err = xc_->simple(xen::ltt_cmd::put_subbuf, cpu);
+    if (err == EINVAL)
+        throw source_error(fmt::format("source xen: Xen's overwrite-mode reader of CPU {} finds "
+                                       "its positions insane and holds nothing (get_subbuf "
+                                       "answered EIO); the CPU is no longer read",
+                                       cpu));
+    if (err)
         fail(fmt::format("source xen: put_subbuf of CPU {}", cpu).c_str(), err);
 }
 

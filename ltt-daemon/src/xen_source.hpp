@@ -59,6 +59,10 @@ private:
     // Maps CPU `cpu`'s buffer; false when it has none (yet).
     bool map_cpu(std::uint32_t cpu);
     void apply_events();
+    // The control page of a freshly mapped CPU describes this channel.
+    void check_control(std::uint32_t cpu, const void* ctl) const;
+    // Retries a sub-op Xen answers -EBUSY during CPU hotplug.
+    int call_retrying(xen::ltt_cmd cmd);
     [[noreturn]] void fail(const char* what, int err) const;
 
     std::unique_ptr<xen::xen_control> xc_;
@@ -67,6 +71,7 @@ private:
     channel_info channel_;
     std::map<std::uint32_t, cpu_pages> cpus_;
     std::uint32_t nr_cpus_ = 0;
+    std::uint32_t ctl_pages_ = 0, data_pages_ = 0; // per CPU, from the query
     std::uint32_t generation_ = 0;
     bool owner_ = false; // our setup allocated Xen's buffers
     bool started_ = false;
@@ -76,7 +81,7 @@ private:
     // the session flushes CPU by CPU: calls right after it are served by it.
     std::set<std::uint32_t> flush_covered_;
     flush_kind flush_kind_ = flush_kind::active;
-    int flush_result_ = 0;
+    int flush_result_ = 0; // or flush_failed
     std::chrono::steady_clock::time_point flush_time_{};
 };
 

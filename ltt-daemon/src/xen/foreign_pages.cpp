@@ -17,6 +17,18 @@ extern "C" {
 
 namespace lttd::xen {
 
+namespace {
+
+// Xen's default Flask policy lets dom0 map Xen's pages read-only only.
+const char* flask_hint(int err) {
+    return err == EACCES || err == EPERM
+               ? " (under XSM/Flask, dom0 needs `allow dom0_t domxen_t:mmu map_write;` for the "
+                 "consumer page, as for xentrace's buffers: xen-patches/README.md \"XSM\")"
+               : "";
+}
+
+} // namespace
+
 foreign_memory::foreign_memory() {
     h_ = xenforeignmemory_open(nullptr, 0);
     if (!h_)
@@ -36,15 +48,18 @@ foreign_pages::foreign_pages(foreign_memory& fm, std::span<const std::uint64_t> 
     std::vector<int> err(frames.size(), 0);
     const int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
     void* p = xenforeignmemory_map(h_, domid_xen, prot, arr.size(), arr.data(), err.data());
-    if (!p)
-        throw source_error(fmt::format("{}: mapping {} Xen frame(s) {} failed: {}", what,
+    if (!p) {
+        const int map_err = errno;
+        throw source_error(fmt::format("{}: mapping {} Xen frame(s) {} failed: {}{}", what,
                                        arr.size(), writable ? "read-write" : "read-only",
-                                       std::strerror(errno)));
+                                       std::strerror(map_err), flask_hint(map_err)));
+    }
     for (std::size_t i = 0; i < err.size(); i++)
         if (err[i]) {
             xenforeignmemory_unmap(h_, p, arr.size());
-            throw source_error(fmt::format("{}: Xen refused frame {:#x} ({} of {}): {}", what,
-                                           arr[i], i, arr.size(), std::strerror(-err[i])));
+            throw source_error(fmt::format("{}: Xen refused frame {:#x} ({} of {}): {}{}", what,
+                                           arr[i], i, arr.size(), std::strerror(-err[i]),
+                                           flask_hint(-err[i])));
         }
     p_ = p;
     pages_ = arr.size();

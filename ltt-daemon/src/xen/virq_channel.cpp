@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 
 extern "C" {
 #include <xenevtchn.h>
@@ -28,8 +29,8 @@ virq_channel::virq_channel(unsigned virq) {
                                        "or a Xen without ltt-xen)",
                                        virq, std::strerror(err)));
     }
-    // Non-blocking, so acknowledge() can take every pending notification
-    // and stop when there is none (xenevtchn_pending() reads the device).
+    // Non-blocking as well as polled before each read (acknowledge()): a
+    // read of the device never waits.
     const int fd = xenevtchn_fd(h_);
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
@@ -44,8 +45,13 @@ int virq_channel::fd() const noexcept {
 }
 
 bool virq_channel::acknowledge() noexcept {
+    // xenevtchn.h warns that a non-blocking descriptor "may not work":
+    // read only what poll() says is there, so the worker never blocks here.
     bool any = false;
     for (int i = 0; i < 64; i++) {
+        pollfd pfd{xenevtchn_fd(h_), POLLIN, 0};
+        if (::poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+            break;
         const xenevtchn_port_or_error_t p = xenevtchn_pending(h_);
         if (p < 0)
             break;

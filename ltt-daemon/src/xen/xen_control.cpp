@@ -47,7 +47,9 @@ ltt_op make_op(ltt_cmd cmd, std::uint32_t cpu = 0) {
 const char* meaning(int err) {
     switch (err) {
     case EACCES:
-        return "Xen's ltt-xen interface version differs from lttd's (rebuild one of them)";
+        return "refused: either Xen's XSM/Flask policy denies dom0 `tbufcontrol` (an `avc: "
+               "denied` line on Xen's console says so), or Xen's ltt-xen interface version "
+               "differs from lttd's (rebuild one of them)";
     case EPERM:
         return "refused by Xen's XSM check (only a privileged domain may control tracing)";
     case ENOSYS:
@@ -80,6 +82,8 @@ const char* meaning(int err) {
         return "the packet is corrupt";
     case EFAULT:
         return "Xen could not write the answer";
+    case EPROTO:
+        return "Xen's answer does not add up (frame counts)";
     default:
         return std::strerror(err);
     }
@@ -171,7 +175,8 @@ int xen_control::cpu_info(std::uint32_t cpu, ltt_cpu_info& info, std::vector<std
     if ((err = call(op)))
         return err;
     info = op.u.cpu_info;
-    if (info.nr_mfns != n || info.ctl_pages + 1 + info.data_pages != n)
+    if (info.nr_mfns != n ||
+        std::uint64_t{info.ctl_pages} + 1 + std::uint64_t{info.data_pages} != n)
         return EPROTO;
     const auto* p = static_cast<const std::uint64_t*>(frames.get());
     mfns.assign(p, p + n);
