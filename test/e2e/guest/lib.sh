@@ -97,3 +97,33 @@ e2e_workload() {
 	e2e_result_file "$_e2e_name" "$E2E_OUT/$_e2e_name.json"
 	e2e_log "workload $_e2e_name: $(cat "$E2E_OUT/$_e2e_name.json")"
 }
+
+# lttd in dom0, for scenarios that record with it.
+
+# e2e_lttd_start: lttd in the background (output in lttd.log) on its default
+# socket, exported as LTT_SOCKET; returns once the socket is there.
+e2e_lttd_start() {
+	export LTT_SOCKET=/run/ltt-xen/lttd.sock
+	e2e_bg_start lttd lttd --socket "$LTT_SOCKET"
+	_e2e_n=0
+	until [ -S "$LTT_SOCKET" ]; do
+		_e2e_n=$((_e2e_n + 1))
+		kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null ||
+			e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
+		[ "$_e2e_n" -lt 100 ] || e2e_fail "lttd did not create $LTT_SOCKET within 10 s"
+		sleep 0.1
+	done
+}
+
+# e2e_ltt_ctl ARGS...: ltt-ctl ARGS, its output on the console and in
+# $E2E_OUT/ltt-ctl.log; a failure fails the scenario with lttd's answer.
+e2e_ltt_ctl() {
+	_e2e_rc=0
+	ltt-ctl "$@" >/tmp/ltt-ctl.out 2>&1 || _e2e_rc=$?
+	{
+		echo "\$ ltt-ctl $*"
+		cat /tmp/ltt-ctl.out
+	} >>"$E2E_OUT/ltt-ctl.log"
+	e2e_log "ltt-ctl $*: $(head -c 300 /tmp/ltt-ctl.out | tr '\n' ' ')"
+	[ "$_e2e_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_e2e_rc): $(cat /tmp/ltt-ctl.out)"
+}

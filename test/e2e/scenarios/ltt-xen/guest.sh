@@ -21,22 +21,7 @@
 #   ltt-overwrite.status.json   its status after stop; lttd.log, ltt-ctl.log
 scale=${WORKLOAD_SCALE:-1}
 rounds=${WORKLOAD_ROUNDS:-2}
-sock=/run/ltt-xen/lttd.sock
-export LTT_SOCKET="$sock"
 ctl_log="$E2E_OUT/ltt-ctl.log"
-
-# ctl ARGS...: ltt-ctl ARGS, its output in the console log and ltt-ctl.log;
-# a failure fails the scenario with lttd's answer.
-ctl() {
-	_ctl_rc=0
-	ltt-ctl "$@" >/tmp/ltt-ctl.out 2>&1 || _ctl_rc=$?
-	{
-		echo "\$ ltt-ctl $*"
-		cat /tmp/ltt-ctl.out
-	} >>"$ctl_log"
-	e2e_log "ltt-ctl $*: $(head -c 300 /tmp/ltt-ctl.out | tr '\n' ' ')"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.out)"
-}
 
 # ctl_to FILE ARGS...: ltt-ctl ARGS with its standard output to FILE.
 ctl_to() {
@@ -63,14 +48,7 @@ ltt-xenctl query >"$E2E_OUT/ltt-xenctl-query-boot.txt" 2>&1 ||
 e2e_log "Xen: $(xen_state)"
 
 # One lttd for the whole scenario (it sleeps in poll() between sessions).
-e2e_bg_start lttd lttd --socket "$sock"
-n=0
-until [ -S "$sock" ]; do
-	n=$((n + 1))
-	kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null || e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
-	[ "$n" -lt 100 ] || e2e_fail "lttd did not create $sock within 10 s"
-	sleep 0.1
-done
+e2e_lttd_start
 
 # Warm up (page cache, first-fork costs), not measured.
 ltt-e2e-workload --scale 0.1 >/dev/null
@@ -81,15 +59,15 @@ while [ "$round" -le "$rounds" ]; do
 
 	# ltt-xen, discard mode, every event.
 	out=/tmp/hv_$round
-	ctl create hv --source xen --output "$out" --mode discard --subbuf-size 256k --subbufs 8
-	ctl enable hv '*'
-	ctl start hv
+	e2e_ltt_ctl create hv --source xen --output "$out" --mode discard --subbuf-size 256k --subbufs 8
+	e2e_ltt_ctl enable hv '*'
+	e2e_ltt_ctl start hv
 	e2e_workload "workload_ltt_$round" --scale "$scale"
-	ctl stop hv
+	e2e_ltt_ctl stop hv
 	ctl_to "/tmp/ltt-discard-$round.status.json" status hv --json
 	ltt-xenctl query >"/tmp/ltt-discard-$round.query.txt" 2>&1 || true
-	ctl status hv
-	ctl destroy hv
+	e2e_ltt_ctl status hv
+	e2e_ltt_ctl destroy hv
 	state=$(xen_state)
 	case $state in
 	"state none"*) ;;
@@ -118,33 +96,33 @@ e2e_result workload_rounds "$rounds"
 # Flight recorder: overwrite mode, small buffers, a snapshot while the
 # workload runs (in the middle of its fork phase at scale 1) and one after.
 fr=/tmp/fr
-ctl create fr --source xen --output "$fr" --mode overwrite --subbuf-size 64k --subbufs 8
-ctl enable fr '*'
-ctl start fr
+e2e_ltt_ctl create fr --source xen --output "$fr" --mode overwrite --subbuf-size 64k --subbufs 8
+e2e_ltt_ctl enable fr '*'
+e2e_ltt_ctl start fr
 ltt-e2e-workload --scale "$scale" >/tmp/workload_overwrite.json &
 wpid=$!
 sleep 1.5
-ctl snapshot fr --output /tmp/ltt-snapshot-during
+e2e_ltt_ctl snapshot fr --output /tmp/ltt-snapshot-during
 kill -0 "$wpid" 2>/dev/null || e2e_log "note: the workload ended before the first snapshot"
 wait "$wpid" || e2e_fail "the workload failed under the overwrite session"
 e2e_result_file workload_overwrite /tmp/workload_overwrite.json
-ctl snapshot fr --output /tmp/ltt-snapshot-after
-ctl stop fr
+e2e_ltt_ctl snapshot fr --output /tmp/ltt-snapshot-after
+e2e_ltt_ctl stop fr
 ctl_to /tmp/ltt-overwrite.status.json status fr --json
-ctl status fr
-ctl destroy fr
+e2e_ltt_ctl status fr
+e2e_ltt_ctl destroy fr
 
 # Losses on purpose: two 1 KiB sub-buffers per CPU cannot hold what the
 # fork phase makes between two VIRQs; the host checks that the trace's loss
 # counts are exactly Xen's.
-ctl create lossy --source xen --output /tmp/lossy --mode discard --subbuf-size 1k --subbufs 2
-ctl enable lossy '*'
-ctl start lossy
+e2e_ltt_ctl create lossy --source xen --output /tmp/lossy --mode discard --subbuf-size 1k --subbufs 2
+e2e_ltt_ctl enable lossy '*'
+e2e_ltt_ctl start lossy
 ltt-e2e-workload --scale 0.2 --phases fork,io >/dev/null
-ctl stop lossy
+e2e_ltt_ctl stop lossy
 ctl_to /tmp/ltt-lossy.status.json status lossy --json
-ctl status lossy
-ctl destroy lossy
+e2e_ltt_ctl status lossy
+e2e_ltt_ctl destroy lossy
 
 e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"
 state=$(xen_state)

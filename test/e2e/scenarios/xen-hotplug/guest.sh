@@ -24,24 +24,8 @@
 #   hptool-*.txt            xen-hptool's output
 #   lttd.log, ltt-ctl.log
 scale=${WORKLOAD_SCALE:-0.5}
-sock=/run/ltt-xen/lttd.sock
-export LTT_SOCKET="$sock"
-ctl_log="$E2E_OUT/ltt-ctl.log"
 steps="$E2E_OUT/steps.txt"
 : >"$steps"
-
-# ctl ARGS...: ltt-ctl ARGS, its output in the console log and ltt-ctl.log;
-# a failure fails the scenario with lttd's answer.
-ctl() {
-	_ctl_rc=0
-	ltt-ctl "$@" >/tmp/ltt-ctl.out 2>&1 || _ctl_rc=$?
-	{
-		echo "\$ ltt-ctl $*"
-		cat /tmp/ltt-ctl.out
-	} >>"$ctl_log"
-	e2e_log "ltt-ctl $*: $(head -c 300 /tmp/ltt-ctl.out | tr '\n' ' ')"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.out)"
-}
 
 # step NAME: note dom0's uptime at NAME.
 step() {
@@ -92,21 +76,14 @@ hptool before cpu-offline 1
 query before
 [ "$(online before)" = 1 ] || e2e_fail "CPU 1 is still online after xen-hptool cpu-offline 1"
 
-e2e_bg_start lttd lttd --socket "$sock"
-n=0
-until [ -S "$sock" ]; do
-	n=$((n + 1))
-	kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null || e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
-	[ "$n" -lt 100 ] || e2e_fail "lttd did not create $sock within 10 s"
-	sleep 0.1
-done
+e2e_lttd_start
 
 # Warm up (page cache, first-fork costs), not recorded.
 ltt-e2e-workload --scale 0.1 >/dev/null
 
-ctl create hp --source xen --output /tmp/hp
-ctl enable hp '*'
-ctl start hp
+e2e_ltt_ctl create hp --source xen --output /tmp/hp
+e2e_ltt_ctl enable hp '*'
+e2e_ltt_ctl start hp
 step start
 query setup
 g_setup=$(generation setup)
@@ -139,13 +116,13 @@ g_again=$(generation online-again)
 	e2e_fail "the generation changed from $g_online to $g_again when CPU 1 came back (its buffer was kept?)"
 e2e_workload workload_both_again --scale "$scale"
 
-ctl stop hp
+e2e_ltt_ctl stop hp
 step stop
 ltt-ctl status hp --json >"$E2E_OUT/hp.status.json" 2>/tmp/ltt-ctl.err ||
 	e2e_fail "ltt-ctl status --json failed: $(cat /tmp/ltt-ctl.err)"
 query stopped
-ctl status hp
-ctl destroy hp
+e2e_ltt_ctl status hp
+e2e_ltt_ctl destroy hp
 query destroyed
 case $(head -n 1 "$E2E_OUT/query-destroyed.txt") in
 "state none"*) ;;

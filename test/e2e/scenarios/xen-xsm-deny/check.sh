@@ -16,16 +16,9 @@ fail() {
 	exit 1
 }
 
-grep -q '(XEN) Flask:  Starting in enforcing mode' "$console" ||
-	fail "no 'Flask:  Starting in enforcing mode' on Xen's console"
-grep -qx Enforcing "$share/getenforce.txt" || fail "flask-getenforce: $(cat "$share/getenforce.txt")"
-# The policy came from a module of the right length (Xen prints it; the
-# three policies have the same length: the AVC denials below tell which).
-len=$(sed -n 's/.*(XEN) Policy len \(0x[0-9a-f]*\),.*/\1/p' "$console" | head -n 1)
-[ -n "$len" ] || fail "Xen did not load a policy module ('Policy len' missing)"
-[ "$((len))" = "$(stat -c %s "$policy")" ] ||
-	fail "Xen loaded a $((len))-byte policy, $policy has $(stat -c %s "$policy") bytes"
-echo "check: Flask enforcing, policy module of $((len)) bytes ($policy)"
+# shellcheck source=test/e2e/flask_boot_check.sh
+. test/e2e/flask_boot_check.sh
+flask_boot_check "$policy"
 
 # Each command refused, with the error Flask returns.
 n=0
