@@ -280,11 +280,16 @@ std::vector<source_event> directory_source::read_inotify() {
     return events;
 }
 
-int directory_source::flush(std::uint32_t cpu, flush_kind kind) {
-    const auto it = buffers_.find(cpu);
-    if (it == buffers_.end())
-        return 0;
-    return it->second->flush(kind == flush_kind::empty ? LTT_SWITCH_EMPTY : LTT_SWITCH_ACTIVE);
+std::vector<int> directory_source::flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) {
+    std::vector<int> results;
+    for (const auto cpu : cpus) {
+        const auto it = buffers_.find(cpu);
+        results.push_back(it == buffers_.end()
+                              ? 0
+                              : it->second->flush(kind == flush_kind::empty ? LTT_SWITCH_EMPTY
+                                                                            : LTT_SWITCH_ACTIVE));
+    }
+    return results;
 }
 
 void directory_source::write_enable_map(bool all_off) {

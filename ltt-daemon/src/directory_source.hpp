@@ -37,7 +37,7 @@ public:
     std::optional<buffer_view> buffer(std::uint32_t cpu) const override;
     std::vector<int> poll_fds() const override;
     std::vector<source_event> handle_readable(int fd) override;
-    int flush(std::uint32_t cpu, flush_kind kind) override;
+    std::vector<int> flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) override;
     void set_events(const std::vector<bool>& enabled) override;
     void start() override;
     void stop() override;

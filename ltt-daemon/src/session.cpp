@@ -152,10 +152,14 @@ void session::add_cpu(std::uint32_t id) {
     }
 }
 
-int session::flush(std::uint32_t id, flush_kind kind) {
-    const int r = source_->flush(id, kind);
-    if (r == flush_failed) {
-        const auto it = cpus_.find(id);
+std::vector<int> session::flush(const std::vector<std::uint32_t>& ids, flush_kind kind) {
+    const std::vector<int> results = source_->flush(ids, kind);
+    bool failed = false;
+    for (std::size_t k = 0; k < ids.size() && k < results.size(); k++) {
+        if (results[k] != flush_failed)
+            continue;
+        failed = true;
+        const auto it = cpus_.find(ids[k]);
         if (it != cpus_.end() && it->second.consumer && !it->second.consumer->broken())
             it->second.consumer->set_broken(
                 fmt::format("the buffer cannot be flushed ({}); no longer read",
@@ -163,9 +167,10 @@ int session::flush(std::uint32_t id, flush_kind kind) {
                                 ? "its file shrank while mapped (truncated?) or its slots are "
                                   "not sane"
                                 : "the producer's buffers are gone"));
-        report_consumer_problems();
     }
-    return r;
+    if (failed)
+        report_consumer_problems();
+    return results;
 }
 
 void session::remove_cpu(std::uint32_t id) {
@@ -180,10 +185,10 @@ void session::remove_cpu(std::uint32_t id) {
     if (trace_ && !output_failed_ && it->second.consumer) {
         // Drained to its end: what is committed, then the final loss count.
         try {
-            flush(id, flush_kind::active);
+            flush({id}, flush_kind::active);
             drain_all(*trace_, {id});
             if (it->second.consumer->lost_total() != trace_->last_events_discarded(id).value_or(0))
-                flush(id, flush_kind::empty);
+                flush({id}, flush_kind::empty);
             drain_all(*trace_, {id});
         } catch (const std::system_error& e) {
             output_failed(e.what());
@@ -281,19 +286,21 @@ void session::finish_recording() {
         if (c.consumer)
             ids.push_back(id);
     try {
-        for (const auto id : ids)
-            flush(id, flush_kind::active);
+        flush(ids, flush_kind::active);
         drain_all(*trace_, ids);
         // Losses after the last packet: an empty packet carries the count.
+        std::vector<std::uint32_t> counts;
         for (const auto id : ids) {
             const auto& c = cpus_.at(id);
-            if (c.consumer->broken() ||
-                c.consumer->lost_total() == trace_->last_events_discarded(id).value_or(0))
-                continue;
-            if (flush(id, flush_kind::empty) == -1)
-                note(fmt::format("cpu {}: no room for the packet carrying the final loss count",
-                                 id));
+            if (!c.consumer->broken() &&
+                c.consumer->lost_total() != trace_->last_events_discarded(id).value_or(0))
+                counts.push_back(id);
         }
+        const auto results = flush(counts, flush_kind::empty);
+        for (std::size_t k = 0; k < counts.size(); k++)
+            if (results[k] == -1)
+                note(fmt::format("cpu {}: no room for the packet carrying the final loss count",
+                                 counts[k]));
         drain_all(*trace_, ids);
         report_consumer_problems();
         trace_->sync();
@@ -408,8 +415,7 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
             ids.push_back(id);
     // Close every CPU's current sub-buffer first, so all CPUs are cut at
     // (nearly) the same moment, then take what each holds.
-    for (const auto id : ids)
-        flush(id, flush_kind::active);
+    flush(ids, flush_kind::active);
     nlohmann::json cpus = nlohmann::json::array();
     std::uint64_t packets = 0, bytes = 0, records = 0;
     try {
@@ -418,9 +424,11 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
             snap.add_stream(id);
         drain_all(snap, ids);
         // Every CPU gets at least one packet: its loss count.
+        std::vector<std::uint32_t> empty;
         for (const auto id : ids)
             if (!snap.last_events_discarded(id))
-                flush(id, flush_kind::empty);
+                empty.push_back(id);
+        flush(empty, flush_kind::empty);
         drain_all(snap, ids);
         snap.close();
         snap.write_index();
@@ -606,9 +614,11 @@ void session::on_readable(int fd) {
 void session::on_flush_timer() {
     if (state_.phase() != session_phase::active || channel_.mode != ring_mode::discard)
         return;
+    std::vector<std::uint32_t> ids;
     for (const auto& [id, c] : cpus_)
         if (c.consumer && !c.removed && !c.consumer->broken())
-            flush(id, flush_kind::active);
+            ids.push_back(id);
+    flush(ids, flush_kind::active);
 }
 
 bool session::drain_ready() {

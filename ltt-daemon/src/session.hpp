@@ -91,8 +91,8 @@ private:
     };
 
     void add_cpu(std::uint32_t id);
-    // source_->flush(), marking the CPU broken when its buffer is unusable.
-    int flush(std::uint32_t id, flush_kind kind);
+    // source_->flush(), marking the CPUs broken whose buffer is unusable.
+    std::vector<int> flush(const std::vector<std::uint32_t>& ids, flush_kind kind);
     void remove_cpu(std::uint32_t id);
     void note(std::string message);
     void check_output_root();

@@ -143,11 +143,13 @@ public:
     virtual std::vector<int> poll_fds() const = 0;
     virtual std::vector<source_event> handle_readable(int fd) = 0;
 
-    // Closes CPU `cpu`'s current sub-buffer now, as ltt_switch(): 1 when a
-    // packet was closed, 0 when there was nothing to close, -1 when an empty
-    // packet could not be opened, flush_failed when the buffer cannot be
-    // used any more (its memory is gone or not sane).
-    virtual int flush(std::uint32_t cpu, flush_kind kind) = 0;
+    // Closes the current sub-buffer of each CPU of `cpus` now, as
+    // ltt_switch(). One result per CPU, in order: 1 when a packet was
+    // closed, 0 when there was nothing to close, -1 when an empty packet
+    // could not be opened, flush_failed when the buffer cannot be used any
+    // more (its memory is gone or not sane). A set, because a producer may
+    // switch every CPU at once (Xen's flush sysctl IPIs them all).
+    virtual std::vector<int> flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) = 0;
 
     // Which event ids are enabled (index = channel event id); takes effect at
     // once while started, at start() otherwise.

@@ -22,8 +22,6 @@ namespace {
 // per physical CPU, enough for about a second of a busy CPU's records.
 constexpr std::uint64_t default_subbuf_size = 128 * 1024;
 constexpr std::uint32_t default_subbufs = 16;
-// A flush sysctl serves the per-CPU calls that follow it this long.
-constexpr auto flush_coalesce = std::chrono::milliseconds(50);
 constexpr std::uint32_t max_cpus = 4096;
 
 std::string facility_name(const xen::ltt_facility& f) {
@@ -279,26 +277,20 @@ std::vector<source_event> xen_source::handle_readable(int fd) {
     return events;
 }
 
-int xen_source::flush(std::uint32_t cpu, flush_kind kind) {
+std::vector<int> xen_source::flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) {
+    if (cpus.empty())
+        return {};
     if (!xc_)
-        return flush_failed;
-    const auto now = std::chrono::steady_clock::now();
-    if (kind == flush_kind_ && flush_covered_.erase(cpu) && now - flush_time_ < flush_coalesce)
-        return flush_result_;
+        return std::vector<int>(cpus.size(), flush_failed);
+    // One sysctl switches every CPU's sub-buffer, on that CPU.
     std::uint32_t closed = 0;
     const int err = xc_->flush(kind == flush_kind::empty ? xen::flush_empty : 0, closed);
     if (err && err != ENODEV)
         log("{}", xen::xen_control::describe("source xen: flush", err));
-    // The answer holds for every CPU: the calls for the others that follow
-    // at once (the session flushes CPU by CPU) are served by it, errors too.
-    flush_kind_ = kind;
-    flush_time_ = now;
-    flush_result_ = err == ENODEV ? flush_failed : err ? 0 : closed > 0 ? 1 : 0;
-    flush_covered_.clear();
-    for (const auto& [id, p] : cpus_)
-        if (id != cpu)
-            flush_covered_.insert(id);
-    return flush_result_;
+    return std::vector<int>(cpus.size(), err == ENODEV ? flush_failed
+                                         : err         ? 0
+                                         : closed > 0  ? 1
+                                                       : 0);
 }
 
 void xen_source::apply_events() {
@@ -341,7 +333,6 @@ void xen_source::set_events(const std::vector<bool>& enabled) {
 }
 
 void xen_source::start() {
-    flush_covered_.clear();
     apply_events();
     // Xen writes its statedump (domains, vCPUs, event channels) right after.
     if (const int err = xc_->simple(xen::ltt_cmd::start))
@@ -352,7 +343,6 @@ void xen_source::start() {
 void xen_source::stop() {
     if (!xc_)
         return;
-    flush_covered_.clear();
     if (const int err = call_retrying(xen::ltt_cmd::stop))
         fail("source xen: stop", err);
     started_ = false;
@@ -362,7 +352,6 @@ void xen_source::refresh_state() {
     // Only while recording: Xen writes nothing otherwise.
     if (!started_)
         return;
-    flush_covered_.clear();
     if (const int err = xc_->simple(xen::ltt_cmd::statedump))
         fail("source xen: statedump", err);
 }

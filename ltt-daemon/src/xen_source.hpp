@@ -19,10 +19,8 @@
 #include "xen/virq_channel.hpp"
 #include "xen/xen_control.hpp"
 
-#include <chrono>
 #include <map>
 #include <memory>
-#include <set>
 
 namespace lttd {
 
@@ -39,7 +37,7 @@ public:
     std::optional<buffer_view> buffer(std::uint32_t cpu) const override;
     std::vector<int> poll_fds() const override;
     std::vector<source_event> handle_readable(int fd) override;
-    int flush(std::uint32_t cpu, flush_kind kind) override;
+    std::vector<int> flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) override;
     void set_events(const std::vector<bool>& enabled) override;
     void start() override;
     void stop() override;
@@ -77,12 +75,6 @@ private:
     bool started_ = false;
     std::vector<bool> enabled_; // what the session wants
     std::vector<bool> in_xen_;  // what Xen's enable map holds
-    // One flush sysctl closes every CPU's sub-buffer (Xen IPIs them), and
-    // the session flushes CPU by CPU: calls right after it are served by it.
-    std::set<std::uint32_t> flush_covered_;
-    flush_kind flush_kind_ = flush_kind::active;
-    int flush_result_ = 0; // or flush_failed
-    std::chrono::steady_clock::time_point flush_time_{};
 };
 
 } // namespace lttd
