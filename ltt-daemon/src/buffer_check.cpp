@@ -56,13 +56,9 @@ bool slot_entries_sane(const ltt_buf_ctl* ctl, std::uint32_t nr_subbufs) noexcep
     return true;
 }
 
-std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_t size,
-                                             std::uint32_t cpu, const channel_info& channel) {
-    const buffer_file_layout layout = layout_for(channel.subbuf_order, channel.nr_subbufs_order);
-    if (size < sizeof(ltt_buf_ctl))
-        return fmt::format("{} bytes, too small for a buffer header ({} bytes)", size,
-                           sizeof(ltt_buf_ctl));
-    const auto* ctl = reinterpret_cast<const ltt_buf_ctl*>(base);
+std::optional<std::string> check_buffer_header(const ltt_buf_ctl* ctl, std::uint32_t cpu,
+                                               const channel_info& channel,
+                                               std::string_view authority, std::string_view whose) {
     const std::uint32_t magic = load32(&ctl->magic);
     if (magic != LTT_BUF_MAGIC)
         return fmt::format("wrong magic 0x{:08x} (a buffer starts with 0x{:08x}, \"LTTB\"; "
@@ -71,12 +67,12 @@ std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_
     if (const auto v = load32(&ctl->version); v != LTT_BUF_VERSION)
         return fmt::format("buffer version {}, this lttd reads version {}", v, LTT_BUF_VERSION);
     if (const auto c = load32(&ctl->cpu); c != cpu)
-        return fmt::format("header says cpu {}, but the file is {}", c, buffer_file_name(cpu));
+        return fmt::format("header says cpu {}, but {}", c, whose);
     const auto expect = [&](std::string_view what, std::uint32_t got,
                             std::uint32_t want) -> std::optional<std::string> {
         if (got == want)
             return std::nullopt;
-        return fmt::format("header says {} {}, channel.json says {}", what, got, want);
+        return fmt::format("header says {} {}, {} says {}", what, got, authority, want);
     };
     if (auto p = expect("mode", load32(&ctl->mode), to_ltt_mode(channel.mode)))
         return p;
@@ -92,9 +88,22 @@ std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_
     if (std::memcmp(ctl->uuid, channel.uuid.data(), LTT_UUID_LEN) != 0) {
         ltt::uuid u{};
         std::memcpy(u.data(), ctl->uuid, u.size());
-        return fmt::format("header has trace uuid {}, channel.json says {}", ltt::uuid_to_string(u),
-                           ltt::uuid_to_string(channel.uuid));
+        return fmt::format("header has trace uuid {}, {} says {}", ltt::uuid_to_string(u),
+                           authority, ltt::uuid_to_string(channel.uuid));
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_t size,
+                                             std::uint32_t cpu, const channel_info& channel) {
+    const buffer_file_layout layout = layout_for(channel.subbuf_order, channel.nr_subbufs_order);
+    if (size < sizeof(ltt_buf_ctl))
+        return fmt::format("{} bytes, too small for a buffer header ({} bytes)", size,
+                           sizeof(ltt_buf_ctl));
+    const auto* ctl = reinterpret_cast<const ltt_buf_ctl*>(base);
+    if (auto p = check_buffer_header(ctl, cpu, channel, "channel.json",
+                                     fmt::format("the file is {}", buffer_file_name(cpu))))
+        return p;
     if (size != layout.file_size)
         return fmt::format("{} bytes, but {} sub-buffers of {} need exactly {} (control {} + "
                            "consumer page {} + data {})",

@@ -11,10 +11,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 struct ltt_buf_ctl;
 
 namespace lttd {
+
+// The problem with a buffer's control header for CPU `cpu` of `channel`
+// (magic, version, cpu, mode, header type, geometry, uuid), or nullopt.
+// In messages, `authority` names where the channel's values come from and
+// `whose` which CPU the buffer was taken for ("the file is cpu1.ltt").
+std::optional<std::string> check_buffer_header(const ltt_buf_ctl* ctl, std::uint32_t cpu,
+                                               const channel_info& channel,
+                                               std::string_view authority, std::string_view whose);
 
 // The problem with a whole buffer file of `size` bytes mapped at `base` for
 // CPU `cpu` of `channel` (layout: lttd/directory_layout.hpp), or nullopt.

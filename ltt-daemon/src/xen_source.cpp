@@ -1,5 +1,6 @@
 #include "xen_source.hpp"
 
+#include "buffer_check.hpp"
 #include "log.hpp"
 
 #include <ltt/packet.h>
@@ -169,28 +170,13 @@ bool xen_source::map_cpu(std::uint32_t cpu) {
         xen::foreign_pages(*fm_, all.subspan(info.ctl_pages + 1, info.data_pages), false,
                            (what + " data pages").c_str()),
     };
-    check_control(cpu, p.ctl.data());
-    cpus_.emplace(cpu, std::move(p));
-    return true;
-}
-
-void xen_source::check_control(std::uint32_t cpu, const void* mem) const {
     // Read-only for us, written by Xen: still checked, because the reader
     // and the packet copies are sized from the channel.
-    ltt_buf_ctl c{};
-    std::memcpy(&c, mem, sizeof c);
-    const bool same =
-        c.magic == LTT_BUF_MAGIC && c.version == LTT_BUF_VERSION && c.cpu == cpu &&
-        c.mode == (channel_.mode == ring_mode::overwrite ? 1u : 0u) &&
-        c.header_type == (channel_.header == ltt::event_header_kind::large ? 1u : 0u) &&
-        c.subbuf_order == channel_.subbuf_order &&
-        c.nr_subbufs_order == channel_.nr_subbufs_order &&
-        std::memcmp(c.uuid, channel_.uuid.data(), sizeof c.uuid) == 0;
-    if (!same)
-        throw source_error(fmt::format(
-            "source xen: CPU {}'s control page does not describe this session's buffer (magic "
-            "{:#x}, cpu {}, mode {}, orders {}/{})",
-            cpu, c.magic, c.cpu, c.mode, c.subbuf_order, c.nr_subbufs_order));
+    if (auto why = check_buffer_header(static_cast<const ltt_buf_ctl*>(p.ctl.data()), cpu, channel_,
+                                       "Xen's setup", fmt::format("lttd asked for CPU {}", cpu)))
+        throw source_error(fmt::format("source xen: CPU {}'s control page: {}", cpu, *why));
+    cpus_.emplace(cpu, std::move(p));
+    return true;
 }
 
 int xen_source::call_retrying(xen::ltt_cmd cmd) {

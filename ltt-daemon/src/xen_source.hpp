@@ -57,8 +57,6 @@ private:
     // Maps CPU `cpu`'s buffer; false when it has none (yet).
     bool map_cpu(std::uint32_t cpu);
     void apply_events();
-    // The control page of a freshly mapped CPU describes this channel.
-    void check_control(std::uint32_t cpu, const void* ctl) const;
     // Retries a sub-op Xen answers -EBUSY during CPU hotplug.
     int call_retrying(xen::ltt_cmd cmd);
     [[noreturn]] void fail(const char* what, int err) const;
