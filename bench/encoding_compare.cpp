@@ -8,10 +8,10 @@
 
 namespace ltt::bench {
 
-channel_encoding::channel_encoding(std::span<const ltt::FacilityDesc* const> facilities) {
+channel_encoding::channel_encoding(std::span<const ltt::facility_desc* const> facilities) {
     std::uint32_t base = 0;
-    for (const ltt::FacilityDesc* facility : facilities) {
-        for (const ltt::EventDesc& e : facility->events) {
+    for (const ltt::facility_desc* facility : facilities) {
+        for (const ltt::event_desc& e : facility->events) {
             event_info info;
             info.desc = &e;
             info.id = base + e.local_id;

@@ -33,12 +33,12 @@ namespace ltt::bench {
 class channel_encoding {
 public:
     struct event_info {
-        const ltt::EventDesc* desc = nullptr;
+        const ltt::event_desc* desc = nullptr;
         std::uint32_t id = 0;      // channel id: facility base + local id
         std::uint32_t payload = 0; // bytes (Xen events have no strings)
     };
 
-    explicit channel_encoding(std::span<const ltt::FacilityDesc* const> facilities);
+    explicit channel_encoding(std::span<const ltt::facility_desc* const> facilities);
 
     // The event named `name`; std::invalid_argument when the channel has no
     // such event or its size is not fixed.

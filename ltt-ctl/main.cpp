@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
             r.output = absolute(output);
             r.source = source_spec(source);
             if (!mode.empty())
-                r.mode = lttd::parse_ring_mode(mode);
+                r.mode = ltt::parse_ring_mode(mode);
             if (!subbuf_size.empty()) {
                 r.subbuf_size = lttd::parse_size(subbuf_size);
                 if (!r.subbuf_size)

@@ -18,20 +18,20 @@ namespace ltt::viewer {
 
 namespace {
 
-std::vector<const FacilityDesc*> builtin_set(Layer layer) {
-    std::vector<const FacilityDesc*> set;
+std::vector<const facility_desc*> builtin_set(ltt::layer layer) {
+    std::vector<const facility_desc*> set;
     switch (layer) {
-    case Layer::Xen:
+    case layer::xen:
 #ifdef LTT_VIEWER_HAS_XEN
         set.assign(std::begin(ltt::facility_sets::xen), std::end(ltt::facility_sets::xen));
 #endif
         break;
-    case Layer::Kernel:
+    case layer::kernel:
 #ifdef LTT_VIEWER_HAS_KERNEL
         set.assign(std::begin(ltt::facility_sets::kernel), std::end(ltt::facility_sets::kernel));
 #endif
         break;
-    case Layer::Ust:
+    case layer::ust:
         break;
     }
     return set;
@@ -39,38 +39,39 @@ std::vector<const FacilityDesc*> builtin_set(Layer layer) {
 
 } // namespace
 
-EventRegistry::EventRegistry(std::vector<const FacilityDesc*> facilities)
+event_registry::event_registry(std::vector<const facility_desc*> facilities)
     : facilities_(std::move(facilities)) {
-    for (const FacilityDesc* facility : facilities_) {
+    for (const facility_desc* facility : facilities_) {
         by_facility_.try_emplace({facility->layer, facility->name}, facility);
-        for (const EventDesc& event : facility->events) {
-            by_event_.try_emplace({facility->layer, event.name}, EventRef{facility, &event});
+        for (const event_desc& event : facility->events) {
+            by_event_.try_emplace({facility->layer, event.name}, event_ref{facility, &event});
         }
     }
 }
 
-const EventRegistry& EventRegistry::builtin() {
-    static const EventRegistry registry = [] {
-        std::vector<const FacilityDesc*> all = builtin_set(Layer::Xen);
-        const std::vector<const FacilityDesc*> kernel = builtin_set(Layer::Kernel);
+const event_registry& event_registry::builtin() {
+    static const event_registry registry = [] {
+        std::vector<const facility_desc*> all = builtin_set(layer::xen);
+        const std::vector<const facility_desc*> kernel = builtin_set(layer::kernel);
         all.insert(all.end(), kernel.begin(), kernel.end());
-        return EventRegistry(std::move(all));
+        return event_registry(std::move(all));
     }();
     return registry;
 }
 
-const FacilityDesc* EventRegistry::find_facility(Layer layer, std::string_view name) const {
+const facility_desc* event_registry::find_facility(ltt::layer layer, std::string_view name) const {
     const auto it = by_facility_.find({layer, name});
     return it == by_facility_.end() ? nullptr : it->second;
 }
 
-const FacilityDesc* EventRegistry::find_facility(Layer layer, std::string_view name,
-                                                 std::uint32_t checksum) const {
-    const FacilityDesc* facility = find_facility(layer, name);
+const facility_desc* event_registry::find_facility(ltt::layer layer, std::string_view name,
+                                                   std::uint32_t checksum) const {
+    const facility_desc* facility = find_facility(layer, name);
     return facility && facility->checksum == checksum ? facility : nullptr;
 }
 
-std::optional<EventRef> EventRegistry::find_event(Layer layer, std::string_view event_name) const {
+std::optional<event_ref> event_registry::find_event(ltt::layer layer,
+                                                    std::string_view event_name) const {
     const auto it = by_event_.find({layer, event_name});
     if (it == by_event_.end()) {
         return std::nullopt;
@@ -78,10 +79,10 @@ std::optional<EventRef> EventRegistry::find_event(Layer layer, std::string_view 
     return it->second;
 }
 
-ChannelEvents::ChannelEvents(const EventRegistry& registry, Layer layer,
-                             std::span<const ChannelFacility> order) {
-    for (const ChannelFacility& entry : order) {
-        const FacilityDesc* facility = registry.find_facility(layer, entry.name);
+channel_events::channel_events(const event_registry& registry, ltt::layer layer,
+                               std::span<const channel_facility> order) {
+    for (const channel_facility& entry : order) {
+        const facility_desc* facility = registry.find_facility(layer, entry.name);
         if (facility == nullptr) {
             throw std::invalid_argument(
                 fmt::format("unknown {} facility '{}'", to_string(layer), entry.name));
@@ -96,26 +97,26 @@ ChannelEvents::ChannelEvents(const EventRegistry& registry, Layer layer,
     }
 }
 
-ChannelEvents ChannelEvents::builtin(Layer layer) {
-    ChannelEvents channel;
-    for (const FacilityDesc* facility : builtin_set(layer)) {
+channel_events channel_events::builtin(ltt::layer layer) {
+    channel_events channel;
+    for (const facility_desc* facility : builtin_set(layer)) {
         channel.append(*facility);
     }
     return channel;
 }
 
-void ChannelEvents::append(const FacilityDesc& facility) {
+void channel_events::append(const facility_desc& facility) {
     bases_.emplace_back(&facility, static_cast<std::uint32_t>(events_.size()));
-    for (const EventDesc& event : facility.events) {
-        events_.push_back(EventRef{&facility, &event});
+    for (const event_desc& event : facility.events) {
+        events_.push_back(event_ref{&facility, &event});
     }
 }
 
-const EventRef* ChannelEvents::find(std::uint32_t id) const {
+const event_ref* channel_events::find(std::uint32_t id) const {
     return id < events_.size() ? &events_[id] : nullptr;
 }
 
-std::optional<std::uint32_t> ChannelEvents::id_of(std::string_view event_name) const {
+std::optional<std::uint32_t> channel_events::id_of(std::string_view event_name) const {
     for (std::uint32_t id = 0; id < events_.size(); ++id) {
         if (events_[id].event->name == event_name) {
             return id;
@@ -124,7 +125,7 @@ std::optional<std::uint32_t> ChannelEvents::id_of(std::string_view event_name) c
     return std::nullopt;
 }
 
-std::optional<std::uint32_t> ChannelEvents::base_of(std::string_view facility_name) const {
+std::optional<std::uint32_t> channel_events::base_of(std::string_view facility_name) const {
     for (const auto& [facility, base] : bases_) {
         if (facility->name == facility_name) {
             return base;

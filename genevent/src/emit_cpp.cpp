@@ -6,45 +6,11 @@ namespace genevent {
 
 namespace {
 
-std::string_view kind_name(IntType type) {
-    switch (type) {
-    case IntType::U8:
-        return "U8";
-    case IntType::U16:
-        return "U16";
-    case IntType::U32:
-        return "U32";
-    case IntType::U64:
-        return "U64";
-    case IntType::S8:
-        return "S8";
-    case IntType::S16:
-        return "S16";
-    case IntType::S32:
-        return "S32";
-    case IntType::S64:
-        return "S64";
-    }
-    return "U8";
-}
-
-std::string_view layer_name(Layer layer) {
-    switch (layer) {
-    case Layer::Xen:
-        return "Xen";
-    case Layer::Kernel:
-        return "Kernel";
-    case Layer::Ust:
-        return "Ust";
-    }
-    return "Xen";
-}
-
 std::string field_kind(const Field& field) {
     if (field.kind == Field::Kind::String) {
-        return "::ltt::FieldKind::String";
+        return "::ltt::field_kind::string";
     }
-    return fmt::format("::ltt::FieldKind::{}", kind_name(field.int_type));
+    return fmt::format("::ltt::field_kind::{}", to_string(field.int_type));
 }
 
 // int64_t literal: INT64_MIN has no literal of its own.
@@ -67,26 +33,26 @@ std::string facility_header(const Facility& facility) {
     out += fmt::format("inline constexpr ::std::uint32_t checksum = {}u;\n\n",
                        hex32(facility.checksum));
 
-    // Enums: values, then the descriptors in one array (FacilityDesc::enums)
+    // Enums: values, then the descriptors in one array (facility_desc::enums)
     // with a named reference per enum.
     for (const Enum& e : facility.enums) {
-        out += fmt::format("inline constexpr ::ltt::EnumValueDesc values_{}[] = {{\n", e.name);
+        out += fmt::format("inline constexpr ::ltt::enum_value_desc values_{}[] = {{\n", e.name);
         for (const EnumValue& v : e.values) {
             out += fmt::format("    {{\"{}\", {}}},\n", v.name, int64_literal(v.value));
         }
         out += "};\n";
     }
     if (facility.enums.empty()) {
-        out += "inline constexpr ::std::span<const ::ltt::EnumDesc> enums{};\n\n";
+        out += "inline constexpr ::std::span<const ::ltt::enum_desc> enums{};\n\n";
     } else {
-        out += "inline constexpr ::ltt::EnumDesc enums[] = {\n";
+        out += "inline constexpr ::ltt::enum_desc enums[] = {\n";
         for (const Enum& e : facility.enums) {
-            out += fmt::format("    {{\"{}\", ::ltt::FieldKind::{}, values_{}}},\n", e.name,
-                               kind_name(e.type), e.name);
+            out += fmt::format("    {{\"{}\", ::ltt::field_kind::{}, values_{}}},\n", e.name,
+                               to_string(e.type), e.name);
         }
         out += "};\n";
         for (size_t i = 0; i < facility.enums.size(); ++i) {
-            out += fmt::format("inline constexpr const ::ltt::EnumDesc& enum_{} = enums[{}];\n",
+            out += fmt::format("inline constexpr const ::ltt::enum_desc& enum_{} = enums[{}];\n",
                                facility.enums[i].name, i);
         }
         out += '\n';
@@ -96,7 +62,7 @@ std::string facility_header(const Facility& facility) {
         if (event.fields.empty()) {
             continue;
         }
-        out += fmt::format("inline constexpr ::ltt::FieldDesc fields_{}[] = {{\n", event.name);
+        out += fmt::format("inline constexpr ::ltt::field_desc fields_{}[] = {{\n", event.name);
         out += "    // name, kind, enumeration, length (0: scalar), hex, size in bytes\n";
         for (const Field& field : event.fields) {
             const std::string enumeration = field.kind == Field::Kind::Enum
@@ -108,7 +74,7 @@ std::string facility_header(const Facility& facility) {
         }
         out += "};\n";
     }
-    out += "\ninline constexpr ::ltt::EventDesc events[] = {\n";
+    out += "\ninline constexpr ::ltt::event_desc events[] = {\n";
     out += "    // name, local id, fields, fixed size in bytes, has strings\n";
     for (const Event& event : facility.events) {
         out += fmt::format("    {{\"{}\", {}, {}, {}, {}}},\n", event.name, event.local_id,
@@ -117,12 +83,12 @@ std::string facility_header(const Facility& facility) {
     }
     out += "};\n";
     for (const Event& event : facility.events) {
-        out += fmt::format("inline constexpr const ::ltt::EventDesc& event_{} = events[{}];\n",
+        out += fmt::format("inline constexpr const ::ltt::event_desc& event_{} = events[{}];\n",
                            event.name, event.local_id);
     }
-    out += fmt::format("\ninline constexpr ::ltt::FacilityDesc facility{{\"{}\", "
-                       "::ltt::Layer::{}, checksum, events, enums}};\n",
-                       facility.name, layer_name(facility.layer));
+    out += fmt::format("\ninline constexpr ::ltt::facility_desc facility{{\"{}\", "
+                       "::ltt::layer::{}, checksum, events, enums}};\n",
+                       facility.name, to_string(facility.layer));
     out += fmt::format("\n}} // namespace ltt::facilities::{}::{}\n", layer, facility.name);
     return out;
 }
@@ -145,7 +111,7 @@ std::string set_header(const FacilitySet& set) {
     out += "// The facilities genevent was given, in command-line order: a channel's\n"
            "// event id is the sum of the event counts of the facilities before the\n"
            "// event's own, plus its local id.\n";
-    out += fmt::format("inline constexpr const ::ltt::FacilityDesc* {}[] = {{\n", layer);
+    out += fmt::format("inline constexpr const ::ltt::facility_desc* {}[] = {{\n", layer);
     for (const Facility& facility : set.facilities) {
         out += fmt::format("    &::ltt::facilities::{}::{}::facility,\n", layer, facility.name);
     }

@@ -30,28 +30,15 @@ const IntTypeInfo& info(IntType type) {
     return kIntTypes[static_cast<size_t>(type)];
 }
 
-constexpr std::array<std::string_view, 3> kLayers{"xen", "kernel", "ust"};
 constexpr std::array<std::string_view, 5> kTargets{"xen", "kernel", "ust", "ctf", "cpp"};
 
 } // namespace
 
-std::string_view to_string(Layer layer) {
-    return kLayers[static_cast<size_t>(layer)];
-}
 std::string_view to_string(IntType type) {
     return info(type).name;
 }
 std::string_view to_string(Target target) {
     return kTargets[static_cast<size_t>(target)];
-}
-
-std::optional<Layer> parse_layer(std::string_view text) {
-    for (size_t i = 0; i < kLayers.size(); ++i) {
-        if (kLayers[i] == text) {
-            return static_cast<Layer>(i);
-        }
-    }
-    return std::nullopt;
 }
 
 std::optional<IntType> parse_int_type(std::string_view text) {

@@ -3,6 +3,8 @@
 // ever see a checked and resolved FacilitySet, so they need no error handling.
 #pragma once
 
+#include <ltt/layer.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,17 +13,13 @@
 
 namespace genevent {
 
-enum class Layer { Xen, Kernel, Ust };
-
 enum class IntType { U8, U16, U32, U64, S8, S16, S32, S64 };
 
 // The code genevent generates; each target accepts some layers only.
 enum class Target { Xen, Kernel, Ust, Ctf, Cpp };
 
-std::string_view to_string(Layer layer);
 std::string_view to_string(IntType type);
 std::string_view to_string(Target target);
-std::optional<Layer> parse_layer(std::string_view text);
 std::optional<IntType> parse_int_type(std::string_view text);
 std::optional<Target> parse_target(std::string_view text);
 
@@ -100,7 +98,7 @@ struct Event {
 
 struct Facility {
     std::string name;
-    Layer layer = Layer::Xen;
+    ltt::layer layer = ltt::layer::xen;
     std::string description;
     std::vector<Enum> enums;
     std::vector<Event> events;
@@ -119,7 +117,7 @@ struct Facility {
 struct FacilitySet {
     std::vector<Facility> facilities;
 
-    Layer layer() const { return facilities.front().layer; }
+    ltt::layer layer() const { return facilities.front().layer; }
     uint32_t total_events() const;
 };
 

@@ -66,7 +66,7 @@ private:
 
     void check_target() {
         const Facility& first = set_.facilities.front();
-        const auto needs = [&](Layer layer) {
+        const auto needs = [&](ltt::layer layer) {
             if (first.layer != layer) {
                 fail(first, first.line,
                      fmt::format("target {} needs facilities of layer {}, but facility '{}' is "
@@ -77,13 +77,13 @@ private:
         };
         switch (target_) {
         case Target::Xen:
-            needs(Layer::Xen);
+            needs(ltt::layer::xen);
             break;
         case Target::Kernel:
-            needs(Layer::Kernel);
+            needs(ltt::layer::kernel);
             break;
         case Target::Ust:
-            needs(Layer::Ust);
+            needs(ltt::layer::ust);
             break;
         case Target::Ctf:
         case Target::Cpp:
@@ -170,7 +170,7 @@ private:
                  fmt::format("duplicate event '{}' (first at {})", event.name,
                              where(it->second, facility)));
         }
-        if (facility.layer == Layer::Ust && event.fields.size() > kMaxUstFields) {
+        if (facility.layer == ltt::layer::ust && event.fields.size() > kMaxUstFields) {
             fail(facility, event.line,
                  fmt::format("event '{}' has {} fields; lttng-ust tracepoints take at most {}",
                              event.name, event.fields.size(), kMaxUstFields));
@@ -210,7 +210,7 @@ private:
         }
         const std::string& type = *field.type_attr;
         if (type == "string") {
-            if (facility.layer == Layer::Xen) {
+            if (facility.layer == ltt::layer::xen) {
                 fail(facility, field.line,
                      fmt::format("field '{}' of event '{}': strings are not allowed in layer xen "
                                  "(hypervisor records are fixed-size)",

@@ -146,7 +146,7 @@ public:
         facility.line = line_of(root);
         facility.name = required(root, "name");
         const std::string layer = required(root, "layer");
-        const auto parsed = parse_layer(layer);
+        const auto parsed = ltt::parse_layer(layer);
         if (!parsed) {
             throw Diagnostic(path_, facility.line, "unknown layer '" + layer + "'");
         }

@@ -2,9 +2,9 @@
 
 namespace ltt {
 
-payload_layout layout_of(const EventDesc& event) {
+payload_layout layout_of(const event_desc& event) {
     payload_layout layout;
-    for (const FieldDesc& f : event.fields) {
+    for (const field_desc& f : event.fields) {
         if (f.is_string())
             layout.string();
         else
@@ -13,11 +13,11 @@ payload_layout layout_of(const EventDesc& event) {
     return layout;
 }
 
-payload_sizes channel_payload_sizes(std::span<const FacilityDesc* const> facilities) {
+payload_sizes channel_payload_sizes(std::span<const facility_desc* const> facilities) {
     payload_sizes sizes;
     std::uint32_t base = 0;
-    for (const FacilityDesc* facility : facilities) {
-        for (const EventDesc& e : facility->events)
+    for (const facility_desc* facility : facilities) {
+        for (const event_desc& e : facility->events)
             sizes.set(base + e.local_id, layout_of(e));
         base += static_cast<std::uint32_t>(facility->events.size());
     }

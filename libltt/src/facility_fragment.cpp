@@ -57,7 +57,7 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 
 struct header_line {
     std::string name;
-    facility_layer layer;
+    ltt::layer layer;
     std::uint32_t checksum;
     std::uint32_t events;
 };
@@ -75,7 +75,7 @@ header_line parse_header(std::string_view line, const std::string& source) {
     std::string_view rest = line.substr(header_prefix.size(),
                                         line.size() - header_prefix.size() - header_suffix.size());
     std::optional<std::string> name;
-    std::optional<facility_layer> layer;
+    std::optional<ltt::layer> layer;
     std::optional<std::uint32_t> checksum;
     std::optional<std::uint32_t> events;
     while (!rest.empty()) {
@@ -92,13 +92,8 @@ header_line parse_header(std::string_view line, const std::string& source) {
                 return fail(fmt::format("bad facility name `{}`", value));
             name = std::string(value);
         } else if (key == "layer") {
-            if (value == "xen")
-                layer = facility_layer::xen;
-            else if (value == "kernel")
-                layer = facility_layer::kernel;
-            else if (value == "ust")
-                layer = facility_layer::ust;
-            else
+            layer = parse_layer(value);
+            if (!layer)
                 return fail(fmt::format("unknown layer `{}`", value));
         } else if (key == "checksum") {
             if (value.size() != 10 || !value.starts_with("0x") ||
@@ -116,18 +111,6 @@ header_line parse_header(std::string_view line, const std::string& source) {
 }
 
 } // namespace
-
-std::string_view to_string(facility_layer layer) noexcept {
-    switch (layer) {
-    case facility_layer::xen:
-        return "xen";
-    case facility_layer::kernel:
-        return "kernel";
-    case facility_layer::ust:
-        return "ust";
-    }
-    return "?";
-}
 
 std::string format_checksum(std::uint32_t checksum) {
     return fmt::format("0x{:08x}", checksum);

@@ -114,12 +114,8 @@ public:
         if (!have_trace_uuid || !have_clock || !have_header)
             fail("trace uuid, clock or stream event header missing");
         const std::string domain = env("domain");
-        if (domain == "hypervisor")
-            info.domain = trace_domain::hypervisor;
-        else if (domain == "kernel")
-            info.domain = trace_domain::kernel;
-        else if (domain == "ust")
-            info.domain = trace_domain::ust;
+        if (const auto l = layer_from_domain_name(domain))
+            info.domain = *l;
         else
             fail(fmt::format("unknown env domain `{}`", domain));
         info.xen_domid = integer<std::uint32_t>(env_raw("xen_domid"), "xen_domid");
@@ -194,12 +190,8 @@ private:
         facility_slot f;
         f.name = std::string(get("name"));
         const std::string_view layer = get("layer");
-        if (layer == "xen")
-            f.layer = facility_layer::xen;
-        else if (layer == "kernel")
-            f.layer = facility_layer::kernel;
-        else if (layer == "ust")
-            f.layer = facility_layer::ust;
+        if (const auto l = parse_layer(layer))
+            f.layer = *l;
         else
             fail(fmt::format("unknown layer `{}`", layer));
         const std::string_view sum = get("checksum");

@@ -114,30 +114,6 @@ const std::set<std::string_view>& reserved_env_names() {
 
 } // namespace
 
-std::string_view to_string(trace_domain domain) noexcept {
-    switch (domain) {
-    case trace_domain::hypervisor:
-        return "hypervisor";
-    case trace_domain::kernel:
-        return "kernel";
-    case trace_domain::ust:
-        return "ust";
-    }
-    return "?";
-}
-
-facility_layer layer_of(trace_domain domain) noexcept {
-    switch (domain) {
-    case trace_domain::hypervisor:
-        return facility_layer::xen;
-    case trace_domain::kernel:
-        return facility_layer::kernel;
-    case trace_domain::ust:
-        return facility_layer::ust;
-    }
-    return facility_layer::xen;
-}
-
 std::string escape_tsdl_string(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -179,12 +155,12 @@ std::string write_metadata(const metadata_params& params,
                            const expected_checksums& expected) {
     if (fragments.empty())
         throw mismatch_error("no facility given: a trace's metadata needs at least one");
-    const facility_layer layer = layer_of(params.domain);
     for (const auto& f : fragments) {
-        if (f.layer != layer)
+        if (f.layer != params.domain)
             throw mismatch_error(fmt::format(
                 "facility `{}` ({}) is a {} facility; a {} trace carries {} facilities only",
-                f.name, f.source, to_string(f.layer), to_string(params.domain), to_string(layer)));
+                f.name, f.source, to_string(f.layer), domain_name(params.domain),
+                to_string(params.domain)));
         if (const auto it = expected.find(f.name); it != expected.end() && it->second != f.checksum)
             throw mismatch_error(fmt::format(
                 "facility `{}`: checksum mismatch: the traced side was built with {}, but {} "
@@ -213,7 +189,7 @@ std::string write_metadata(const metadata_params& params,
     m += "\ttracer_name = \"ltt-xen\";\n";
     m += fmt::format("\ttracer_major = {};\n\ttracer_minor = {};\n\ttracer_patchlevel = {};\n",
                      LTT_VERSION_MAJOR, LTT_VERSION_MINOR, LTT_VERSION_PATCH);
-    m += fmt::format("\tdomain = \"{}\";\n", to_string(params.domain));
+    m += fmt::format("\tdomain = \"{}\";\n", domain_name(params.domain));
     m += fmt::format("\txen_domid = {};\n", params.xen_domid);
     m += fmt::format("\thostname = \"{}\";\n", escape_tsdl_string(params.hostname));
     m += fmt::format("\ttsc_hz = {};\n", params.tsc_hz);

@@ -36,23 +36,15 @@ struct totals {
     }
 };
 
-trace_domain domain_from(const std::string& s) {
-    if (s == "hypervisor")
-        return trace_domain::hypervisor;
-    if (s == "kernel")
-        return trace_domain::kernel;
-    if (s == "ust")
-        return trace_domain::ust;
+ltt::layer domain_from(const std::string& s) {
+    if (const auto l = layer_from_domain_name(s))
+        return *l;
     throw std::invalid_argument(fmt::format("unknown domain kind `{}`", s));
 }
 
-facility_layer layer_from(const std::string& s) {
-    if (s == "xen")
-        return facility_layer::xen;
-    if (s == "kernel")
-        return facility_layer::kernel;
-    if (s == "ust")
-        return facility_layer::ust;
+ltt::layer layer_from(const std::string& s) {
+    if (const auto l = parse_layer(s))
+        return *l;
     throw std::invalid_argument(fmt::format("unknown facility layer `{}`", s));
 }
 
@@ -107,7 +99,7 @@ nlohmann::json to_json(const session_index& index) {
             domain_totals.add(channel_totals);
         }
         domains.push_back({{"name", d.name},
-                           {"kind", to_string(d.kind)},
+                           {"kind", domain_name(d.kind)},
                            {"xen_domid", d.xen_domid},
                            {"channels", std::move(channels)},
                            {"totals", domain_totals.json()}});

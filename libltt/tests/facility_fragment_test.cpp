@@ -39,7 +39,7 @@ std::string replace(std::string s, const std::string& from, const std::string& t
 TEST(FacilityFragment, ParsesHeaderAndEvents) {
     const auto f = ltt::parse_fragment(xen_sched_fragment, "sched.tsdl");
     EXPECT_EQ(f.name, "sched");
-    EXPECT_EQ(f.layer, ltt::facility_layer::xen);
+    EXPECT_EQ(f.layer, ltt::layer::xen);
     EXPECT_EQ(f.checksum, 0x1a2b3c4du);
     ASSERT_EQ(f.events.size(), 3u);
     EXPECT_EQ(f.events[1].name, "switch");

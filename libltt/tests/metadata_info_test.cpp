@@ -13,7 +13,7 @@ ltt::metadata_params params() {
     ltt::metadata_params p;
     p.trace_uuid = *ltt::parse_uuid("11111111-2222-4333-8444-555555555555");
     p.clock_uuid = *ltt::parse_uuid("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
-    p.domain = ltt::trace_domain::kernel;
+    p.domain = ltt::layer::kernel;
     p.xen_domid = 5;
     p.hostname = "guest \"five\"";
     p.tsc_hz = 2'600'000'000;
@@ -31,7 +31,7 @@ TEST(MetadataInfo, ReadsBackWhatTheWriterWrote) {
     EXPECT_EQ(info.trace_uuid, p.trace_uuid);
     EXPECT_EQ(info.clock_uuid, p.clock_uuid);
     EXPECT_EQ(info.header, ltt::event_header_kind::compact);
-    EXPECT_EQ(info.domain, ltt::trace_domain::kernel);
+    EXPECT_EQ(info.domain, ltt::layer::kernel);
     EXPECT_EQ(info.xen_domid, 5u);
     EXPECT_EQ(info.hostname, "guest \"five\"");
     EXPECT_EQ(info.tsc_hz, 2'600'000'000u);
@@ -50,7 +50,7 @@ TEST(MetadataInfo, ReadsBackWhatTheWriterWrote) {
 
 TEST(MetadataInfo, FacilityBasesAndLargeHeader) {
     auto p = params();
-    p.domain = ltt::trace_domain::hypervisor;
+    p.domain = ltt::layer::xen;
     p.guest_tsc.reset();
     std::string big = "/* ltt-facility: name=many layer=xen checksum=0x00000001 events=40 */\n";
     for (int i = 0; i < 40; ++i)

@@ -14,7 +14,7 @@ ltt::metadata_params params() {
     ltt::metadata_params p;
     p.trace_uuid = *ltt::parse_uuid("11111111-2222-4333-8444-555555555555");
     p.clock_uuid = *ltt::parse_uuid("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
-    p.domain = ltt::trace_domain::hypervisor;
+    p.domain = ltt::layer::xen;
     p.xen_domid = 32754;
     p.hostname = "host\"1";
     p.tsc_hz = 1'000'000'000;
@@ -105,7 +105,7 @@ TEST(MetadataWriter, Deterministic) {
 
 TEST(MetadataWriter, GuestTscParamsAndExtraEnv) {
     auto p = params();
-    p.domain = ltt::trace_domain::kernel;
+    p.domain = ltt::layer::kernel;
     p.xen_domid = 3;
     p.guest_tsc = ltt::guest_tsc_params{0x1'0000'0000'0000, 48, -123456};
     p.extra_env = {{"vcpus", std::int64_t{4}}, {"kernel_release", std::string("6.1.0")}};

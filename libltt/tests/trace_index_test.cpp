@@ -18,15 +18,15 @@ ltt::session_index sample() {
     s.clock_uuid = *ltt::parse_uuid("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
     ltt::index_channel xen{"xen", "hypervisor", "overwrite", ltt::event_header_kind::large, 65536,
                            8,     {},           {}};
-    xen.facilities = {{"sched", ltt::facility_layer::xen, 0x1234abcd, 0, 15},
-                      {"hvm", ltt::facility_layer::xen, 0xffff0000, 15, 20}};
+    xen.facilities = {{"sched", ltt::layer::xen, 0x1234abcd, 0, 15},
+                      {"hvm", ltt::layer::xen, 0xffff0000, 15, 20}};
     xen.cpus = {{0, "xen_0", 10, 655360, 5000, 3, 1, 100, 900},
                 {1, "xen_1", 4, 262144, 2000, 0, 0, 150, 800}};
     ltt::index_channel kernel{
         "kernel", "dom0/kernel", "discard", ltt::event_header_kind::compact, 0, 0, {}, {}};
     kernel.cpus = {{0, "cpu_0", 2, 8192, 300, 11, 0, 120, 700}};
-    s.domains = {{"hypervisor", ltt::trace_domain::hypervisor, 32754, {xen}},
-                 {"dom0", ltt::trace_domain::kernel, 0, {kernel}}};
+    s.domains = {{"hypervisor", ltt::layer::xen, 32754, {xen}},
+                 {"dom0", ltt::layer::kernel, 0, {kernel}}};
     return s;
 }
 

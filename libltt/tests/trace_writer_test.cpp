@@ -31,7 +31,7 @@ std::string metadata() {
     ltt::metadata_params p;
     p.trace_uuid = trace_uuid;
     p.clock_uuid = *ltt::parse_uuid("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
-    p.domain = ltt::trace_domain::hypervisor;
+    p.domain = ltt::layer::xen;
     p.xen_domid = 32754;
     p.hostname = "testhost";
     p.tsc_hz = 2'000'000'000;

@@ -29,7 +29,7 @@ std::optional<std::string> check_positions(std::uint64_t offset, std::uint64_t c
     const std::uint64_t buf = subbuf << channel.nr_subbufs_order;
     const std::uint64_t offset_up = (offset + subbuf - 1) & ~(subbuf - 1);
     const bool bad = (consumed & (subbuf - 1)) != 0 || offset_up < offset || consumed > offset_up ||
-                     (channel.mode == ring_mode::discard && offset - consumed > buf);
+                     (channel.mode == ltt::ring_mode::discard && offset - consumed > buf);
     if (!bad)
         return std::nullopt;
     return fmt::format("positions out of range: write position {}, consumed position {} "
@@ -74,7 +74,7 @@ std::optional<std::string> check_buffer_header(const ltt_buf_ctl* ctl, std::uint
             return std::nullopt;
         return fmt::format("header says {} {}, {} says {}", what, got, authority, want);
     };
-    if (auto p = expect("mode", load32(&ctl->mode), to_ltt_mode(channel.mode)))
+    if (auto p = expect("mode", load32(&ctl->mode), ltt::to_ltt_mode(channel.mode)))
         return p;
     if (auto p = expect("header type", load32(&ctl->header_type),
                         channel.header == ltt::event_header_kind::compact ? LTT_HDR_COMPACT
@@ -113,7 +113,7 @@ std::optional<std::string> check_buffer_file(const std::byte* base, std::uint64_
     const auto* cons = reinterpret_cast<const ltt_consumer_page*>(base + layout.cons_offset);
     if (auto p = check_positions(load64(&ctl->offset), load64(&cons->consumed), channel))
         return p;
-    if (channel.mode == ring_mode::overwrite)
+    if (channel.mode == ltt::ring_mode::overwrite)
         if (auto p = check_slot_entries(ctl, channel.subbuf_count()))
             return p;
     return std::nullopt;

@@ -31,7 +31,7 @@ channel_info channel_from(const channel_file& c) {
     ch.name = c.name;
     ch.domain = c.domain;
     ch.xen_domid = c.xen_domid;
-    if (c.domain == ltt::trace_domain::ust) {
+    if (c.domain == ltt::layer::ust) {
         ch.domain_name = "ust";
         ch.trace_subdir = fmt::format("ust/{}-{}", c.name, c.pid);
     } else {

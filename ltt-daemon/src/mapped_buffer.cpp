@@ -59,7 +59,7 @@ mapped_buffer::mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu
     data_offset_ = layout.data_offset;
     ltt_buf_config cfg{};
     cfg.cpu = cpu;
-    cfg.mode = to_ltt_mode(channel.mode);
+    cfg.mode = ltt::to_ltt_mode(channel.mode);
     cfg.header_type =
         channel.header == ltt::event_header_kind::compact ? LTT_HDR_COMPACT : LTT_HDR_LARGE;
     cfg.subbuf_order = channel.subbuf_order;

@@ -48,7 +48,7 @@ std::string compact_utc_now() {
 
 session::session(session_config config)
     : config_(std::move(config)),
-      state_(config_.request.mode.value_or(ring_mode::discard) == ring_mode::overwrite),
+      state_(config_.request.mode.value_or(ltt::ring_mode::discard) == ltt::ring_mode::overwrite),
       flush_interval_(config_.request.flush_interval_ms.value_or(default_flush_interval_ms)) {
     const create_request& req = config_.request;
     try {
@@ -56,7 +56,7 @@ session::session(session_config config)
         source_->setup({req.subbuf_size, req.subbufs, req.mode});
         channel_ = source_->channel();
         // The source's mode is the session's (the producer may have chosen it).
-        state_ = session_state(channel_.mode == ring_mode::overwrite);
+        state_ = session_state(channel_.mode == ltt::ring_mode::overwrite);
         catalog_ = std::make_unique<facility_catalog>(channel_, config_.facility_dirs);
         enabled_.assign(catalog_->event_count(), false);
         clock_uuid_ = ltt::random_uuid();
@@ -180,7 +180,7 @@ void session::remove_cpu(std::uint32_t id) {
     it->second.removed = true;
     // Overwrite mode keeps the (unlinked) buffer mapped: its records belong
     // in the next snapshot.
-    if (channel_.mode == ring_mode::overwrite)
+    if (channel_.mode == ltt::ring_mode::overwrite)
         return;
     if (trace_ && !output_failed_ && it->second.consumer) {
         // Drained to its end: what is committed, then the final loss count.
@@ -345,7 +345,7 @@ nlohmann::json session::start() {
                                         name(), name()));
     if (!origin_)
         origin_ = sample_clock_origin();
-    if (channel_.mode == ring_mode::discard && !trace_) {
+    if (channel_.mode == ltt::ring_mode::discard && !trace_) {
         try {
             trace_ = std::make_unique<trace_output>(config_.request.output, channel_,
                                                     make_metadata(), identity(), config_.guard);
@@ -375,7 +375,7 @@ nlohmann::json session::start() {
 nlohmann::json session::stop() {
     if (auto why = state_.can_stop())
         throw command_error(fmt::format("session {}: cannot stop: {}", name(), *why));
-    if (channel_.mode == ring_mode::discard)
+    if (channel_.mode == ltt::ring_mode::discard)
         finish_recording();
     else
         try {
@@ -480,7 +480,7 @@ nlohmann::json session::status() const {
                               {"base", f.base},
                               {"events", f.events}});
     j["channel"] = {{"name", channel_.name},
-                    {"domain", ltt::to_string(channel_.domain)},
+                    {"domain", ltt::domain_name(channel_.domain)},
                     {"producer_pid", channel_.producer_pid},
                     {"subbuf_size", channel_.subbuf_size()},
                     {"subbuf_count", channel_.subbuf_count()},
@@ -560,7 +560,7 @@ nlohmann::json session::shutdown() noexcept {
     nlohmann::json result;
     try {
         if (state_.phase() == session_phase::active) {
-            if (channel_.mode == ring_mode::discard)
+            if (channel_.mode == ltt::ring_mode::discard)
                 finish_recording();
             if (state_.phase() == session_phase::active)
                 state_.on_stopped();
@@ -603,7 +603,7 @@ void session::on_readable(int fd) {
             break;
         case source_event::kind::vanished:
             note(ev.message);
-            if (state_.phase() == session_phase::active && channel_.mode == ring_mode::discard)
+            if (state_.phase() == session_phase::active && channel_.mode == ltt::ring_mode::discard)
                 finish_recording();
             state_.on_failed(ev.message);
             break;
@@ -612,7 +612,7 @@ void session::on_readable(int fd) {
 }
 
 void session::on_flush_timer() {
-    if (state_.phase() != session_phase::active || channel_.mode != ring_mode::discard)
+    if (state_.phase() != session_phase::active || channel_.mode != ltt::ring_mode::discard)
         return;
     std::vector<std::uint32_t> ids;
     for (const auto& [id, c] : cpus_)
@@ -622,7 +622,7 @@ void session::on_flush_timer() {
 }
 
 bool session::drain_ready() {
-    if (channel_.mode != ring_mode::discard || !trace_ || output_failed_)
+    if (channel_.mode != ltt::ring_mode::discard || !trace_ || output_failed_)
         return false;
     bool more = false;
     try {
@@ -642,7 +642,7 @@ bool session::drain_ready() {
 }
 
 std::optional<std::chrono::milliseconds> session::flush_interval() const {
-    if (state_.phase() != session_phase::active || channel_.mode != ring_mode::discard ||
+    if (state_.phase() != session_phase::active || channel_.mode != ltt::ring_mode::discard ||
         output_failed_)
         return std::nullopt;
     return flush_interval_;

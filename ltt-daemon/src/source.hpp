@@ -17,7 +17,7 @@
 // A source is used by one thread (its session's worker) at a time.
 #pragma once
 
-#include <lttd/ring_mode.hpp>
+#include <ltt/ring_mode.hpp>
 
 #include <ltt/event_header.hpp>
 #include <ltt/metadata_writer.hpp>
@@ -43,13 +43,13 @@ public:
 struct requested_geometry {
     std::optional<std::uint64_t> subbuf_size;
     std::optional<std::uint32_t> subbufs;
-    std::optional<ring_mode> mode;
+    std::optional<ltt::ring_mode> mode;
 };
 
 // What the buffers of a source hold and where their trace goes.
 struct channel_info {
     std::string name; // channel name, e.g. "ltt-stress", "xen", "kernel"
-    ltt::trace_domain domain = ltt::trace_domain::ust;
+    ltt::layer domain = ltt::layer::ust;
     std::uint32_t xen_domid = 0;
     std::string domain_name;   // index.json domain: "hypervisor", "dom0", "domU-3", "ust"
     std::string trace_subdir;  // relative trace directory: "ust/ltt-stress-123", "hypervisor"
@@ -60,7 +60,7 @@ struct channel_info {
     ltt::event_header_kind header = ltt::event_header_kind::compact;
     std::uint32_t subbuf_order = 0;
     std::uint32_t nr_subbufs_order = 0;
-    ring_mode mode = ring_mode::discard;
+    ltt::ring_mode mode = ltt::ring_mode::discard;
     std::vector<ltt::facility_slot> facilities; // in channel order, with checksums
 
     std::uint64_t subbuf_size() const noexcept { return std::uint64_t{1} << subbuf_order; }

@@ -52,7 +52,7 @@ void xen_source::take_channel(const xen::query_result& r) {
                                        r.facilities.size(), q.nr_facilities));
     channel_ = {};
     channel_.name = "xen";
-    channel_.domain = ltt::trace_domain::hypervisor;
+    channel_.domain = ltt::layer::xen;
     channel_.xen_domid = xen::domid_xen;
     channel_.domain_name = "hypervisor";
     channel_.trace_subdir = "hypervisor";
@@ -71,8 +71,7 @@ void xen_source::take_channel(const xen::query_result& r) {
             throw source_error(fmt::format("source xen: facility {} has ids {}..{}, expected "
                                            "them to start at {} and end below {}",
                                            name, f.base, f.base + f.nr_events, next, q.nr_events));
-        channel_.facilities.push_back(
-            {name, ltt::facility_layer::xen, f.checksum, f.base, f.nr_events});
+        channel_.facilities.push_back({name, ltt::layer::xen, f.checksum, f.base, f.nr_events});
         next += f.nr_events;
     }
     if (next != q.nr_events)
@@ -93,7 +92,7 @@ void xen_source::setup(const requested_geometry& geometry) {
 
         const std::uint64_t size = geometry.subbuf_size.value_or(default_subbuf_size);
         const std::uint32_t count = geometry.subbufs.value_or(default_subbufs);
-        const ring_mode mode = geometry.mode.value_or(ring_mode::discard);
+        const ltt::ring_mode mode = geometry.mode.value_or(ltt::ring_mode::discard);
         channel_.subbuf_order = static_cast<std::uint32_t>(std::countr_zero(size));
         channel_.nr_subbufs_order = static_cast<std::uint32_t>(std::countr_zero(count));
         channel_.mode = mode;
@@ -112,7 +111,7 @@ void xen_source::setup(const requested_geometry& geometry) {
         xen::ltt_setup s{};
         s.subbuf_size = size;
         s.nr_subbufs = count;
-        s.mode = mode == ring_mode::overwrite ? 1 : 0;
+        s.mode = mode == ltt::ring_mode::overwrite ? 1 : 0;
         // lttd's periodic flush closes slow CPUs' sub-buffers (discard);
         // a flight recorder closes them at snapshot time.
         s.switch_timer_ms = 0;
@@ -347,7 +346,7 @@ void xen_source::release(std::uint32_t cpu) {
 }
 
 subbuf_lender* xen_source::lender() noexcept {
-    return channel_.mode == ring_mode::overwrite ? this : nullptr;
+    return channel_.mode == ltt::ring_mode::overwrite ? this : nullptr;
 }
 
 std::optional<lent_subbuf> xen_source::get(std::uint32_t cpu) {

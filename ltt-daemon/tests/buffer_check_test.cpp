@@ -22,7 +22,7 @@ struct test_buffer {
     std::vector<std::byte> file;
     ltt_buf writer{};
 
-    explicit test_buffer(ring_mode mode = ring_mode::discard, std::uint32_t cpu = 2) {
+    explicit test_buffer(ltt::ring_mode mode = ltt::ring_mode::discard, std::uint32_t cpu = 2) {
         channel.mode = mode;
         channel.subbuf_order = 12;
         channel.nr_subbufs_order = 2;
@@ -33,7 +33,7 @@ struct test_buffer {
         file.assign(layout.file_size, std::byte{0});
         ltt_buf_config cfg{};
         cfg.cpu = cpu;
-        cfg.mode = to_ltt_mode(mode);
+        cfg.mode = ltt::to_ltt_mode(mode);
         cfg.header_type = LTT_HDR_COMPACT;
         cfg.subbuf_order = channel.subbuf_order;
         cfg.nr_subbufs_order = channel.nr_subbufs_order;
@@ -83,7 +83,7 @@ TEST(BufferCheck, FreshAndUsedBuffersPass) {
     ltt_reader_put(&r);
     EXPECT_FALSE(b.check());
 
-    test_buffer o(ring_mode::overwrite);
+    test_buffer o(ltt::ring_mode::overwrite);
     o.write_records(1000);
     EXPECT_FALSE(o.check());
 }
@@ -105,7 +105,7 @@ TEST(BufferCheck, HeaderFields) {
     }
     {
         test_buffer b;
-        b.channel.mode = ring_mode::overwrite;
+        b.channel.mode = ltt::ring_mode::overwrite;
         expect_problem(b.check(), "header says mode 0, channel.json says 1");
     }
     {
@@ -163,7 +163,7 @@ TEST(BufferCheck, PositionsOutOfRange) {
 }
 
 TEST(BufferCheck, OverwriteSlotEntries) {
-    test_buffer b(ring_mode::overwrite);
+    test_buffer b(ltt::ring_mode::overwrite);
     ltt_ctl_slots(b.ctl())[1].entry = ltt_entry_make(4000, 1, 7);
     expect_problem(b.check(), "slot 1 names sub-buffer 4000");
 }

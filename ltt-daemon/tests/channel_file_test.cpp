@@ -41,7 +41,7 @@ std::string error_of(const std::function<void(json&)>& mutate) {
 TEST(ChannelFile, ValidParsesAndRoundTrips) {
     const channel_file c = channel_from_json(valid());
     EXPECT_EQ(c.name, "ltt-stress");
-    EXPECT_EQ(c.domain, ltt::trace_domain::ust);
+    EXPECT_EQ(c.domain, ltt::layer::ust);
     EXPECT_EQ(c.pid, 1234);
     EXPECT_EQ(c.subbuf_size(), 4096u);
     EXPECT_EQ(c.nr_subbufs_order(), 2u);

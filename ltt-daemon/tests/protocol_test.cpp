@@ -26,7 +26,7 @@ TEST(Protocol, CreateWithEverything) {
     EXPECT_EQ(c.name, "s1");
     EXPECT_EQ(c.output, "/tmp/out");
     EXPECT_EQ(c.source, "dir:/tmp/src");
-    EXPECT_EQ(c.mode, ring_mode::overwrite);
+    EXPECT_EQ(c.mode, ltt::ring_mode::overwrite);
     EXPECT_EQ(c.subbuf_size, 8192u);
     EXPECT_EQ(c.subbufs, 8u);
     EXPECT_EQ(c.facilities, std::vector<std::string>{"/f"});

@@ -56,7 +56,7 @@ struct expected_event {
 struct trace_result {
     std::vector<expected_event> events;
     ltt::index_channel channel;
-    ltt::trace_domain domain;
+    ltt::layer domain;
     std::size_t extended = 0;
 };
 
@@ -195,17 +195,15 @@ trace_result write_trace(const fs::path& root, const std::string& subdir,
                          const std::vector<ltt::facility_fragment>& fragments,
                          std::uint64_t tsc_start) {
     trace_result r;
-    const ltt::facility_layer layer = fragments.front().layer;
-    r.domain = layer == ltt::facility_layer::xen      ? ltt::trace_domain::hypervisor
-               : layer == ltt::facility_layer::kernel ? ltt::trace_domain::kernel
-                                                      : ltt::trace_domain::ust;
+    const ltt::layer layer = fragments.front().layer;
+    r.domain = layer;
     const ltt::channel_layout layout = ltt::layout_channel(fragments);
 
     ltt::metadata_params params;
     params.trace_uuid = uuid_for(subdir);
     params.clock_uuid = uuid_for("session clock");
     params.domain = r.domain;
-    params.xen_domid = r.domain == ltt::trace_domain::hypervisor ? 0x7FF2 : 0;
+    params.xen_domid = r.domain == ltt::layer::xen ? 0x7FF2 : 0;
     params.hostname = hostname;
     params.tsc_hz = tsc_hz;
     params.origin = {1'763'900'000'000'000'000, 1'000'000'000};
@@ -248,7 +246,7 @@ trace_result write_trace(const fs::path& root, const std::string& subdir,
     }
 
     ltt::trace_writer writer(
-        {root, subdir, r.domain == ltt::trace_domain::hypervisor ? "xen_" : "cpu_", metadata});
+        {root, subdir, r.domain == ltt::layer::xen ? "xen_" : "cpu_", metadata});
     for (std::uint32_t cpu = 0; cpu < cpus; ++cpu) {
         const auto& evs = per_cpu[cpu];
         const std::size_t half = evs.size() / 2;

@@ -47,7 +47,7 @@ stress_trace::stress_trace(const std::filesystem::path& out, unsigned ncpu,
     metadata_params mp;
     std::copy(std::begin(uuid), std::end(uuid), mp.trace_uuid.begin());
     mp.clock_uuid = random_uuid();
-    mp.domain = trace_domain::ust;
+    mp.domain = layer::ust;
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     mp.hostname = host;

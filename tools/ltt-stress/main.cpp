@@ -143,15 +143,15 @@ int run(const options& opt) {
 
     lttd::channel_file ch;
     ch.name = "ltt-stress";
-    ch.domain = ltt::trace_domain::ust;
+    ch.domain = ltt::layer::ust;
     ch.pid = ::getpid();
     ch.tsc_hz = measure_tsc_hz();
     ch.uuid = ltt::random_uuid();
-    ch.mode = *lttd::parse_ring_mode(opt.mode);
+    ch.mode = *ltt::parse_ring_mode(opt.mode);
     ch.header = ltt::header_kind_for(std::size(facility::events));
     ch.subbuf_order = order;
     ch.subbuf_count = opt.subbufs;
-    ch.facilities.push_back({std::string(facility::facility.name), ltt::facility_layer::ust,
+    ch.facilities.push_back({std::string(facility::facility.name), ltt::layer::ust,
                              facility::checksum, 0,
                              static_cast<std::uint32_t>(std::size(facility::events))});
 

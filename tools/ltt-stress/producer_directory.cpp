@@ -70,7 +70,7 @@ producer_directory::~producer_directory() {
 cpu_buffer& producer_directory::add_cpu(std::uint32_t cpu) {
     ltt_buf_config cfg{};
     cfg.cpu = cpu;
-    cfg.mode = lttd::to_ltt_mode(channel_.mode);
+    cfg.mode = ltt::to_ltt_mode(channel_.mode);
     cfg.header_type =
         channel_.header == ltt::event_header_kind::compact ? LTT_HDR_COMPACT : LTT_HDR_LARGE;
     cfg.subbuf_order = channel_.subbuf_order;

@@ -18,13 +18,13 @@ namespace sample_sched = ltt::facilities::xen::sample_sched;
 namespace sample_mem = ltt::facilities::xen::sample_mem;
 
 TEST(BuiltinRegistry, FindsXenSchedSwitch) {
-    const EventRegistry& registry = EventRegistry::builtin();
-    const auto ref = registry.find_event(Layer::Xen, "sched_switch");
+    const event_registry& registry = event_registry::builtin();
+    const auto ref = registry.find_event(layer::xen, "sched_switch");
     ASSERT_TRUE(ref.has_value());
     EXPECT_EQ(ref->facility->name, "sched");
     ASSERT_EQ(ref->event->fields.size(), 4u);
-    for (const FieldDesc& field : ref->event->fields) {
-        EXPECT_EQ(field.kind, FieldKind::U16) << field.name;
+    for (const field_desc& field : ref->event->fields) {
+        EXPECT_EQ(field.kind, field_kind::u16) << field.name;
         EXPECT_EQ(field.size, 2u) << field.name;
         EXPECT_FALSE(field.is_array());
         EXPECT_EQ(field.enumeration, nullptr);
@@ -32,19 +32,19 @@ TEST(BuiltinRegistry, FindsXenSchedSwitch) {
     EXPECT_EQ(ref->event->fields[0].name, "prev_dom_id");
     EXPECT_EQ(ref->event->fixed_size, 8u);
     EXPECT_FALSE(ref->event->variable_size);
-    EXPECT_EQ(registry.find_facility(Layer::Xen, "sched", ref->facility->checksum), ref->facility);
-    EXPECT_EQ(registry.find_facility(Layer::Xen, "sched", ref->facility->checksum + 1), nullptr);
+    EXPECT_EQ(registry.find_facility(layer::xen, "sched", ref->facility->checksum), ref->facility);
+    EXPECT_EQ(registry.find_facility(layer::xen, "sched", ref->facility->checksum + 1), nullptr);
     // The kernel layer has its own sched_switch (LTTng's).
-    const auto kernel = registry.find_event(Layer::Kernel, "sched_switch");
+    const auto kernel = registry.find_event(layer::kernel, "sched_switch");
     ASSERT_TRUE(kernel.has_value());
     EXPECT_NE(kernel->event, ref->event);
-    EXPECT_FALSE(registry.find_event(Layer::Xen, "no_such_event").has_value());
+    EXPECT_FALSE(registry.find_event(layer::xen, "no_such_event").has_value());
 }
 
 TEST(BuiltinRegistry, EnumsAreResolved) {
-    const auto ref = EventRegistry::builtin().find_event(Layer::Xen, "sched_shutdown");
+    const auto ref = event_registry::builtin().find_event(layer::xen, "sched_shutdown");
     ASSERT_TRUE(ref.has_value());
-    const FieldDesc* reason = ref->event->field("shutdown_reason");
+    const field_desc* reason = ref->event->field("shutdown_reason");
     ASSERT_NE(reason, nullptr);
     ASSERT_NE(reason->enumeration, nullptr);
     EXPECT_EQ(reason->enumeration->kind, reason->kind);
@@ -54,15 +54,15 @@ TEST(BuiltinRegistry, EnumsAreResolved) {
 
 // Sizes are consistent for every builtin event, whatever the facilities are.
 TEST(BuiltinRegistry, EveryEventIsConsistent) {
-    const EventRegistry& registry = EventRegistry::builtin();
+    const event_registry& registry = event_registry::builtin();
     ASSERT_FALSE(registry.facilities().empty());
-    for (const FacilityDesc* facility : registry.facilities()) {
+    for (const facility_desc* facility : registry.facilities()) {
         for (std::uint32_t i = 0; i < facility->events.size(); ++i) {
-            const EventDesc& event = facility->events[i];
+            const event_desc& event = facility->events[i];
             EXPECT_EQ(event.local_id, i) << event.name;
             std::uint32_t fixed = 0;
             bool strings = false;
-            for (const FieldDesc& field : event.fields) {
+            for (const field_desc& field : event.fields) {
                 if (field.is_string()) {
                     strings = true;
                     EXPECT_EQ(field.size, 0u) << field.name;
@@ -83,7 +83,7 @@ TEST(BuiltinRegistry, EveryEventIsConsistent) {
 }
 
 TEST(BuiltinChannel, IdsFollowGeneventsOrder) {
-    const ChannelEvents xen = ChannelEvents::builtin(Layer::Xen);
+    const channel_events xen = channel_events::builtin(layer::xen);
     ASSERT_GT(xen.size(), 0u);
     EXPECT_EQ(xen.base_of("sched"), 0u); // sched is the first Xen facility
     const auto id = xen.id_of("sched_switch");
@@ -93,10 +93,10 @@ TEST(BuiltinChannel, IdsFollowGeneventsOrder) {
 }
 
 TEST(Channel, MapsIdsInTheProducersOrder) {
-    const EventRegistry registry({&sample_sched::facility, &sample_mem::facility});
-    const ChannelFacility order[] = {{"sample_mem", sample_mem::checksum},
-                                     {"sample_sched", sample_sched::checksum}};
-    const ChannelEvents channel(registry, Layer::Xen, order);
+    const event_registry registry({&sample_sched::facility, &sample_mem::facility});
+    const channel_facility order[] = {{"sample_mem", sample_mem::checksum},
+                                      {"sample_sched", sample_sched::checksum}};
+    const channel_events channel(registry, layer::xen, order);
     ASSERT_EQ(channel.size(), 7u);
     EXPECT_EQ(channel.base_of("sample_mem"), 0u);
     EXPECT_EQ(channel.base_of("sample_sched"), 2u);
@@ -108,30 +108,31 @@ TEST(Channel, MapsIdsInTheProducersOrder) {
 }
 
 TEST(Channel, RefusesUnknownFacilitiesAndOtherChecksums) {
-    const EventRegistry registry({&sample_sched::facility, &sample_mem::facility,
-                                  &ltt::facilities::kernel::sample_kernel::facility});
-    const ChannelFacility wrong_sum[] = {{"sample_sched", sample_sched::checksum ^ 1u}};
-    EXPECT_THROW(ChannelEvents(registry, Layer::Xen, wrong_sum), std::invalid_argument);
-    const ChannelFacility unknown[] = {{"nothing", 0}};
-    EXPECT_THROW(ChannelEvents(registry, Layer::Xen, unknown), std::invalid_argument);
-    const ChannelFacility other_layer[] = {
+    const event_registry registry({&sample_sched::facility, &sample_mem::facility,
+                                   &ltt::facilities::kernel::sample_kernel::facility});
+    const channel_facility wrong_sum[] = {{"sample_sched", sample_sched::checksum ^ 1u}};
+    EXPECT_THROW(channel_events(registry, layer::xen, wrong_sum), std::invalid_argument);
+    const channel_facility unknown[] = {{"nothing", 0}};
+    EXPECT_THROW(channel_events(registry, layer::xen, unknown), std::invalid_argument);
+    const channel_facility other_layer[] = {
         {"sample_kernel", ltt::facilities::kernel::sample_kernel::checksum}};
-    EXPECT_THROW(ChannelEvents(registry, Layer::Xen, other_layer), std::invalid_argument);
-    EXPECT_NO_THROW(ChannelEvents(registry, Layer::Kernel, other_layer));
+    EXPECT_THROW(channel_events(registry, layer::xen, other_layer), std::invalid_argument);
+    EXPECT_NO_THROW(channel_events(registry, layer::kernel, other_layer));
 }
 
 TEST(Descriptors, SampleTypesAndSizes) {
-    const EventDesc& widths = sample_sched::events[1];
+    const event_desc& widths = sample_sched::events[1];
     ASSERT_EQ(widths.name, "sample_all_widths");
     EXPECT_EQ(widths.fixed_size, 1u + 8 + 1 + 2 + 2 + 4 + 4 + 8);
-    const FieldKind expected[] = {FieldKind::U8,  FieldKind::U64, FieldKind::S8,  FieldKind::U16,
-                                  FieldKind::S16, FieldKind::U32, FieldKind::S32, FieldKind::S64};
+    const field_kind expected[] = {field_kind::u8,  field_kind::u64, field_kind::s8,
+                                   field_kind::u16, field_kind::s16, field_kind::u32,
+                                   field_kind::s32, field_kind::s64};
     ASSERT_EQ(widths.fields.size(), std::size(expected));
     for (size_t i = 0; i < std::size(expected); ++i) {
         EXPECT_EQ(widths.fields[i].kind, expected[i]);
         EXPECT_EQ(kind_is_signed(widths.fields[i].kind), widths.fields[i].name[2] == 's');
     }
-    const EventDesc& arrays = sample_sched::event_sample_hex_and_arrays;
+    const event_desc& arrays = sample_sched::event_sample_hex_and_arrays;
     EXPECT_TRUE(arrays.field("mfn")->hex);
     EXPECT_EQ(arrays.field("args")->length, 4u);
     EXPECT_EQ(arrays.field("args")->size, 16u);
@@ -139,7 +140,7 @@ TEST(Descriptors, SampleTypesAndSizes) {
     EXPECT_EQ(sample_sched::enum_signed_wide.values[0].value, INT64_MIN);
     EXPECT_TRUE(sample_sched::event_sample_tick.fields.empty());
 
-    const EventDesc& strings = ltt::facilities::kernel::sample_kernel::events[1];
+    const event_desc& strings = ltt::facilities::kernel::sample_kernel::events[1];
     EXPECT_TRUE(strings.variable_size);
     EXPECT_EQ(strings.field("comm")->size, 0u);
     EXPECT_TRUE(strings.field("comm")->is_string());

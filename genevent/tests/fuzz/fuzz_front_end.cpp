@@ -40,13 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         genevent::render(set, genevent::Target::Ctf);
         genevent::render(set, genevent::Target::Cpp);
         switch (set.layer()) {
-        case genevent::Layer::Xen:
+        case ltt::layer::xen:
             genevent::render(set, genevent::Target::Xen);
             break;
-        case genevent::Layer::Kernel:
+        case ltt::layer::kernel:
             genevent::render(set, genevent::Target::Kernel);
             break;
-        case genevent::Layer::Ust:
+        case ltt::layer::ust:
             genevent::render(set, genevent::Target::Ust);
             break;
         }

@@ -23,7 +23,7 @@ TEST(Loader, BuildsTheModelWithLineNumbers) {
                                           field_xml("c", "type=\"string\"")}));
     const Facility f = load_facility(xml, "dir/fac.xml", test::schema());
     EXPECT_EQ(f.name, "fac");
-    EXPECT_EQ(f.layer, Layer::Kernel);
+    EXPECT_EQ(f.layer, ltt::layer::kernel);
     EXPECT_EQ(f.path, "dir/fac.xml");
     EXPECT_EQ(f.base_name, "fac.xml");
     EXPECT_EQ(f.line, 2);

@@ -11,10 +11,10 @@
 namespace ltt {
 
 // One event's payload layout: its fields in order, strings NUL-terminated.
-payload_layout layout_of(const EventDesc& event);
+payload_layout layout_of(const event_desc& event);
 
 // Payload sizes by channel id (facility base + local id, bases counted in
 // the order given).
-payload_sizes channel_payload_sizes(std::span<const FacilityDesc* const> facilities);
+payload_sizes channel_payload_sizes(std::span<const facility_desc* const> facilities);
 
 } // namespace ltt

@@ -19,6 +19,8 @@
 // it in the channel's order) plus its local id.
 #pragma once
 
+#include <ltt/layer.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -26,10 +28,6 @@
 #include <vector>
 
 namespace ltt {
-
-enum class facility_layer { xen, kernel, ust };
-
-std::string_view to_string(facility_layer layer) noexcept;
 
 struct fragment_event {
     std::string name;
@@ -41,7 +39,7 @@ struct fragment_event {
 struct facility_fragment {
     std::string source; // file name (or a label for in-memory text), for messages
     std::string name;
-    facility_layer layer = facility_layer::xen;
+    ltt::layer layer = layer::xen;
     std::uint32_t checksum = 0;
     std::vector<fragment_event> events; // in the fragment's order
     std::vector<std::string> body;      // every line after the header line

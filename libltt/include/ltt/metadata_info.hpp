@@ -23,7 +23,7 @@ struct metadata_info {
     ltt::uuid trace_uuid{};
     ltt::uuid clock_uuid{};
     event_header_kind header = event_header_kind::compact;
-    trace_domain domain = trace_domain::hypervisor;
+    ltt::layer domain = layer::xen;
     std::uint32_t xen_domid = 0;
     std::string hostname;
     std::uint64_t tsc_hz = 0; // the clock's freq

@@ -21,14 +21,6 @@
 
 namespace ltt {
 
-enum class trace_domain { hypervisor, kernel, ust };
-
-// "hypervisor", "kernel", "ust" (the env `domain` value).
-std::string_view to_string(trace_domain domain) noexcept;
-
-// The facility layer whose events a trace of this domain carries.
-facility_layer layer_of(trace_domain domain) noexcept;
-
 // HVM guests: guest_tsc = ((host_tsc * ratio) >> frac_bits) + offset.
 struct guest_tsc_params {
     std::uint64_t ratio = 0;
@@ -39,9 +31,9 @@ struct guest_tsc_params {
 using env_value = std::variant<std::int64_t, std::string>;
 
 struct metadata_params {
-    ltt::uuid trace_uuid{}; // the uuid every packet header of the trace carries
-    ltt::uuid clock_uuid{}; // shared by every trace of the session
-    trace_domain domain = trace_domain::hypervisor;
+    ltt::uuid trace_uuid{};         // the uuid every packet header of the trace carries
+    ltt::uuid clock_uuid{};         // shared by every trace of the session
+    ltt::layer domain = layer::xen; // env `domain`: domain_name(domain)
     std::uint32_t xen_domid = 0;
     std::string hostname;
     std::uint64_t tsc_hz = 0; // from Xen's physinfo, never guessed
@@ -56,7 +48,7 @@ struct metadata_params {
 // Where a facility's events sit in a channel.
 struct facility_slot {
     std::string name;
-    facility_layer layer = facility_layer::xen;
+    ltt::layer layer = layer::xen;
     std::uint32_t checksum = 0;
     std::uint32_t base = 0;   // channel id of its local event 0
     std::uint32_t events = 0; // number of events

@@ -30,7 +30,7 @@ struct index_channel {
 
 struct index_domain {
     std::string name; // "hypervisor", "dom0", "domU-3", "ust"
-    trace_domain kind = trace_domain::hypervisor;
+    ltt::layer kind = layer::xen;
     std::uint32_t xen_domid = 0;
     std::vector<index_channel> channels;
 };

@@ -22,7 +22,7 @@
 //   }
 #pragma once
 
-#include <lttd/ring_mode.hpp>
+#include <ltt/ring_mode.hpp>
 
 #include <ltt/event_header.hpp>
 #include <ltt/metadata_writer.hpp>
@@ -49,12 +49,12 @@ public:
 
 struct channel_file {
     std::string name;
-    ltt::trace_domain domain = ltt::trace_domain::ust;
+    ltt::layer domain = ltt::layer::ust;
     std::uint32_t xen_domid = 0;
     std::int64_t pid = 0;
     std::uint64_t tsc_hz = 0;
     ltt::uuid uuid{};
-    ring_mode mode = ring_mode::discard;
+    ltt::ring_mode mode = ltt::ring_mode::discard;
     ltt::event_header_kind header = ltt::event_header_kind::compact;
     std::uint32_t subbuf_order = 0;
     std::uint32_t subbuf_count = 0;

@@ -16,7 +16,7 @@
 // the field.
 #pragma once
 
-#include <lttd/ring_mode.hpp>
+#include <ltt/ring_mode.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -46,7 +46,7 @@ struct create_request {
     std::string name;
     std::string output; // absolute
     std::string source; // "dir:/abs/path" or "xen"
-    std::optional<ring_mode> mode;
+    std::optional<ltt::ring_mode> mode;
     std::optional<std::uint64_t> subbuf_size; // a power of two
     std::optional<std::uint32_t> subbufs;     // a power of two
     std::vector<std::string> facilities;      // absolute directories of ctf fragments

@@ -71,21 +71,17 @@ std::uint64_t get_uint(const nlohmann::json& v, std::string_view field, std::uin
     return n;
 }
 
-ltt::trace_domain domain_from(const std::string& s) {
+ltt::layer domain_from(const std::string& s) {
     if (s == "ust")
-        return ltt::trace_domain::ust;
+        return ltt::layer::ust;
     if (s == "kernel")
-        return ltt::trace_domain::kernel;
+        return ltt::layer::kernel;
     fail("domain", fmt::format("`{}` is not \"ust\" or \"kernel\"", s));
 }
 
-ltt::facility_layer layer_from(const std::string& s, std::string_view field) {
-    if (s == "xen")
-        return ltt::facility_layer::xen;
-    if (s == "kernel")
-        return ltt::facility_layer::kernel;
-    if (s == "ust")
-        return ltt::facility_layer::ust;
+ltt::layer layer_from(const std::string& s, std::string_view field) {
+    if (const auto l = ltt::parse_layer(s))
+        return *l;
     fail(field, fmt::format("unknown layer `{}`", s));
 }
 
@@ -141,7 +137,7 @@ nlohmann::json to_json(const channel_file& c) {
     return {{"format", format_name},
             {"version", format_version},
             {"name", c.name},
-            {"domain", ltt::to_string(c.domain)},
+            {"domain", ltt::domain_name(c.domain)},
             {"xen_domid", c.xen_domid},
             {"pid", c.pid},
             {"tsc_hz", c.tsc_hz},
@@ -175,7 +171,7 @@ channel_file channel_from_json(const nlohmann::json& j) {
     c.domain = domain_from(get_string(j, "domain"));
     if (j.contains("xen_domid"))
         c.xen_domid = static_cast<std::uint32_t>(get_uint(j["xen_domid"], "xen_domid", 0, 0x7fef));
-    if (c.domain == ltt::trace_domain::ust && c.xen_domid != 0)
+    if (c.domain == ltt::layer::ust && c.xen_domid != 0)
         fail("xen_domid", "only kernel channels name a Xen domain");
     c.pid = static_cast<std::int64_t>(get_uint(member(j, "pid", {}), "pid", 1, 0x7fffffff));
     c.tsc_hz = get_uint(member(j, "tsc_hz", {}), "tsc_hz", 1000, 1'000'000'000'000ull);
@@ -185,7 +181,7 @@ channel_file channel_from_json(const nlohmann::json& j) {
         fail("uuid", fmt::format("`{}` is not a uuid (8-4-4-4-12 hex digits)", uuid_text));
     c.uuid = *uuid;
     const std::string mode = get_string(j, "mode");
-    const auto m = parse_ring_mode(mode);
+    const auto m = ltt::parse_ring_mode(mode);
     if (!m)
         fail("mode", fmt::format("`{}` is not \"discard\" or \"overwrite\"", mode));
     c.mode = *m;
@@ -207,7 +203,6 @@ channel_file channel_from_json(const nlohmann::json& j) {
         fail("facilities", "must be a non-empty array");
     if (facilities.size() > 1024)
         fail("facilities", fmt::format("{} facilities, more than 1024", facilities.size()));
-    const ltt::facility_layer want_layer = ltt::layer_of(c.domain);
     std::uint64_t next_base = 0;
     std::set<std::string, std::less<>> names;
     for (std::size_t i = 0; i < facilities.size(); i++) {
@@ -235,11 +230,11 @@ channel_file channel_from_json(const nlohmann::json& j) {
         if (!names.insert(slot.name).second)
             fail(where + ".name", fmt::format("facility `{}` is listed twice", slot.name));
         slot.layer = layer_from(string_field("layer"), where + ".layer");
-        if (slot.layer != want_layer)
+        if (slot.layer != c.domain)
             fail(where + ".layer",
                  fmt::format("facility `{}` has layer {}, but a {} channel carries {} facilities",
-                             slot.name, ltt::to_string(slot.layer), ltt::to_string(c.domain),
-                             ltt::to_string(want_layer)));
+                             slot.name, ltt::to_string(slot.layer), ltt::domain_name(c.domain),
+                             ltt::to_string(c.domain)));
         slot.checksum = checksum_from(string_field("checksum"), where + ".checksum");
         slot.base =
             static_cast<std::uint32_t>(get_uint(field("base"), where + ".base", 0, 0xffffffffu));

@@ -134,7 +134,7 @@ create_request parse_create(fields& f) {
     r.source = f.string("source");
     check_source(r.source);
     if (const auto mode = f.optional_string("mode")) {
-        r.mode = parse_ring_mode(*mode);
+        r.mode = ltt::parse_ring_mode(*mode);
         if (!r.mode)
             fail("mode", fmt::format("`{}` is not discard or overwrite", *mode));
     }

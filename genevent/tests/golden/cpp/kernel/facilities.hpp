@@ -11,7 +11,7 @@ namespace ltt::facility_sets {
 // The facilities genevent was given, in command-line order: a channel's
 // event id is the sum of the event counts of the facilities before the
 // event's own, plus its local id.
-inline constexpr const ::ltt::FacilityDesc* kernel[] = {
+inline constexpr const ::ltt::facility_desc* kernel[] = {
     &::ltt::facilities::kernel::sample_kernel::facility,
 };
 

@@ -10,45 +10,45 @@ namespace ltt::facilities::kernel::sample_kernel {
 
 inline constexpr ::std::uint32_t checksum = 0xd39e2806u;
 
-inline constexpr ::ltt::EnumValueDesc values_irq_kind[] = {
+inline constexpr ::ltt::enum_value_desc values_irq_kind[] = {
     {"physical", 0},
     {"virt", 1},
     {"ipi", 2},
 };
-inline constexpr ::ltt::EnumDesc enums[] = {
-    {"irq_kind", ::ltt::FieldKind::U16, values_irq_kind},
+inline constexpr ::ltt::enum_desc enums[] = {
+    {"irq_kind", ::ltt::field_kind::u16, values_irq_kind},
 };
-inline constexpr const ::ltt::EnumDesc& enum_irq_kind = enums[0];
+inline constexpr const ::ltt::enum_desc& enum_irq_kind = enums[0];
 
-inline constexpr ::ltt::FieldDesc fields_sample_irq_entry[] = {
+inline constexpr ::ltt::field_desc fields_sample_irq_entry[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"irq", ::ltt::FieldKind::S32, nullptr, 0, false, 4},
-    {"name", ::ltt::FieldKind::String, nullptr, 0, false, 0},
-    {"kind", ::ltt::FieldKind::U16, &enums[0], 0, false, 2},
-    {"vector", ::ltt::FieldKind::U8, nullptr, 0, true, 1},
+    {"irq", ::ltt::field_kind::s32, nullptr, 0, false, 4},
+    {"name", ::ltt::field_kind::string, nullptr, 0, false, 0},
+    {"kind", ::ltt::field_kind::u16, &enums[0], 0, false, 2},
+    {"vector", ::ltt::field_kind::u8, nullptr, 0, true, 1},
 };
-inline constexpr ::ltt::FieldDesc fields_sample_process_name[] = {
+inline constexpr ::ltt::field_desc fields_sample_process_name[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"comm", ::ltt::FieldKind::String, nullptr, 0, false, 0},
-    {"parent_comm", ::ltt::FieldKind::String, nullptr, 0, false, 0},
-    {"pid", ::ltt::FieldKind::S32, nullptr, 0, false, 4},
-    {"cpus", ::ltt::FieldKind::U64, nullptr, 2, true, 16},
-    {"kinds", ::ltt::FieldKind::U16, &enums[0], 2, false, 4},
-    {"small", ::ltt::FieldKind::S8, nullptr, 0, false, 1},
-    {"half", ::ltt::FieldKind::S16, nullptr, 0, false, 2},
-    {"total", ::ltt::FieldKind::S64, nullptr, 0, false, 8},
-    {"count", ::ltt::FieldKind::U32, nullptr, 0, false, 4},
-    {"last", ::ltt::FieldKind::String, nullptr, 0, false, 0},
+    {"comm", ::ltt::field_kind::string, nullptr, 0, false, 0},
+    {"parent_comm", ::ltt::field_kind::string, nullptr, 0, false, 0},
+    {"pid", ::ltt::field_kind::s32, nullptr, 0, false, 4},
+    {"cpus", ::ltt::field_kind::u64, nullptr, 2, true, 16},
+    {"kinds", ::ltt::field_kind::u16, &enums[0], 2, false, 4},
+    {"small", ::ltt::field_kind::s8, nullptr, 0, false, 1},
+    {"half", ::ltt::field_kind::s16, nullptr, 0, false, 2},
+    {"total", ::ltt::field_kind::s64, nullptr, 0, false, 8},
+    {"count", ::ltt::field_kind::u32, nullptr, 0, false, 4},
+    {"last", ::ltt::field_kind::string, nullptr, 0, false, 0},
 };
 
-inline constexpr ::ltt::EventDesc events[] = {
+inline constexpr ::ltt::event_desc events[] = {
     // name, local id, fields, fixed size in bytes, has strings
     {"sample_irq_entry", 0, fields_sample_irq_entry, 7, true},
     {"sample_process_name", 1, fields_sample_process_name, 39, true},
 };
-inline constexpr const ::ltt::EventDesc& event_sample_irq_entry = events[0];
-inline constexpr const ::ltt::EventDesc& event_sample_process_name = events[1];
+inline constexpr const ::ltt::event_desc& event_sample_irq_entry = events[0];
+inline constexpr const ::ltt::event_desc& event_sample_process_name = events[1];
 
-inline constexpr ::ltt::FacilityDesc facility{"sample_kernel", ::ltt::Layer::Kernel, checksum, events, enums};
+inline constexpr ::ltt::facility_desc facility{"sample_kernel", ::ltt::layer::kernel, checksum, events, enums};
 
 } // namespace ltt::facilities::kernel::sample_kernel

@@ -10,46 +10,46 @@ namespace ltt::facilities::ust::sample_app {
 
 inline constexpr ::std::uint32_t checksum = 0xef7d9087u;
 
-inline constexpr ::ltt::EnumValueDesc values_request_kind[] = {
+inline constexpr ::ltt::enum_value_desc values_request_kind[] = {
     {"read", 0},
     {"write", 1},
     {"invalid", -1},
 };
-inline constexpr ::ltt::EnumDesc enums[] = {
-    {"request_kind", ::ltt::FieldKind::S32, values_request_kind},
+inline constexpr ::ltt::enum_desc enums[] = {
+    {"request_kind", ::ltt::field_kind::s32, values_request_kind},
 };
-inline constexpr const ::ltt::EnumDesc& enum_request_kind = enums[0];
+inline constexpr const ::ltt::enum_desc& enum_request_kind = enums[0];
 
-inline constexpr ::ltt::FieldDesc fields_request_begin[] = {
+inline constexpr ::ltt::field_desc fields_request_begin[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"req_id", ::ltt::FieldKind::U64, nullptr, 0, true, 8},
-    {"kind", ::ltt::FieldKind::S32, &enums[0], 0, false, 4},
-    {"path", ::ltt::FieldKind::String, nullptr, 0, false, 0},
-    {"client", ::ltt::FieldKind::U8, nullptr, 4, false, 4},
-    {"flags", ::ltt::FieldKind::U32, nullptr, 2, true, 8},
-    {"kinds", ::ltt::FieldKind::S32, &enums[0], 2, false, 8},
-    {"priority", ::ltt::FieldKind::S8, nullptr, 0, false, 1},
-    {"port", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"delta", ::ltt::FieldKind::S16, nullptr, 0, false, 2},
-    {"bytes", ::ltt::FieldKind::S64, nullptr, 0, false, 8},
+    {"req_id", ::ltt::field_kind::u64, nullptr, 0, true, 8},
+    {"kind", ::ltt::field_kind::s32, &enums[0], 0, false, 4},
+    {"path", ::ltt::field_kind::string, nullptr, 0, false, 0},
+    {"client", ::ltt::field_kind::u8, nullptr, 4, false, 4},
+    {"flags", ::ltt::field_kind::u32, nullptr, 2, true, 8},
+    {"kinds", ::ltt::field_kind::s32, &enums[0], 2, false, 8},
+    {"priority", ::ltt::field_kind::s8, nullptr, 0, false, 1},
+    {"port", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"delta", ::ltt::field_kind::s16, nullptr, 0, false, 2},
+    {"bytes", ::ltt::field_kind::s64, nullptr, 0, false, 8},
 };
-inline constexpr ::ltt::FieldDesc fields_request_end[] = {
+inline constexpr ::ltt::field_desc fields_request_end[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"req_id", ::ltt::FieldKind::U64, nullptr, 0, true, 8},
-    {"status", ::ltt::FieldKind::S32, nullptr, 0, false, 4},
-    {"message", ::ltt::FieldKind::String, nullptr, 0, false, 0},
+    {"req_id", ::ltt::field_kind::u64, nullptr, 0, true, 8},
+    {"status", ::ltt::field_kind::s32, nullptr, 0, false, 4},
+    {"message", ::ltt::field_kind::string, nullptr, 0, false, 0},
 };
 
-inline constexpr ::ltt::EventDesc events[] = {
+inline constexpr ::ltt::event_desc events[] = {
     // name, local id, fields, fixed size in bytes, has strings
     {"request_begin", 0, fields_request_begin, 45, true},
     {"request_end", 1, fields_request_end, 12, true},
     {"heartbeat", 2, {}, 0, false},
 };
-inline constexpr const ::ltt::EventDesc& event_request_begin = events[0];
-inline constexpr const ::ltt::EventDesc& event_request_end = events[1];
-inline constexpr const ::ltt::EventDesc& event_heartbeat = events[2];
+inline constexpr const ::ltt::event_desc& event_request_begin = events[0];
+inline constexpr const ::ltt::event_desc& event_request_end = events[1];
+inline constexpr const ::ltt::event_desc& event_heartbeat = events[2];
 
-inline constexpr ::ltt::FacilityDesc facility{"sample_app", ::ltt::Layer::Ust, checksum, events, enums};
+inline constexpr ::ltt::facility_desc facility{"sample_app", ::ltt::layer::ust, checksum, events, enums};
 
 } // namespace ltt::facilities::ust::sample_app

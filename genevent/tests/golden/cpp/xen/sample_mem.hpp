@@ -10,27 +10,27 @@ namespace ltt::facilities::xen::sample_mem {
 
 inline constexpr ::std::uint32_t checksum = 0xc321dc0fu;
 
-inline constexpr ::std::span<const ::ltt::EnumDesc> enums{};
+inline constexpr ::std::span<const ::ltt::enum_desc> enums{};
 
-inline constexpr ::ltt::FieldDesc fields_sample_grant_map[] = {
+inline constexpr ::ltt::field_desc fields_sample_grant_map[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"dom_id", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"ref", ::ltt::FieldKind::U32, nullptr, 0, false, 4},
+    {"dom_id", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"ref", ::ltt::field_kind::u32, nullptr, 0, false, 4},
 };
-inline constexpr ::ltt::FieldDesc fields_sample_grant_unmap[] = {
+inline constexpr ::ltt::field_desc fields_sample_grant_unmap[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"dom_id", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"ref", ::ltt::FieldKind::U32, nullptr, 0, false, 4},
+    {"dom_id", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"ref", ::ltt::field_kind::u32, nullptr, 0, false, 4},
 };
 
-inline constexpr ::ltt::EventDesc events[] = {
+inline constexpr ::ltt::event_desc events[] = {
     // name, local id, fields, fixed size in bytes, has strings
     {"sample_grant_map", 0, fields_sample_grant_map, 6, false},
     {"sample_grant_unmap", 1, fields_sample_grant_unmap, 6, false},
 };
-inline constexpr const ::ltt::EventDesc& event_sample_grant_map = events[0];
-inline constexpr const ::ltt::EventDesc& event_sample_grant_unmap = events[1];
+inline constexpr const ::ltt::event_desc& event_sample_grant_map = events[0];
+inline constexpr const ::ltt::event_desc& event_sample_grant_unmap = events[1];
 
-inline constexpr ::ltt::FacilityDesc facility{"sample_mem", ::ltt::Layer::Xen, checksum, events, enums};
+inline constexpr ::ltt::facility_desc facility{"sample_mem", ::ltt::layer::xen, checksum, events, enums};
 
 } // namespace ltt::facilities::xen::sample_mem

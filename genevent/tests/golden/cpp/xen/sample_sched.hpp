@@ -10,81 +10,81 @@ namespace ltt::facilities::xen::sample_sched {
 
 inline constexpr ::std::uint32_t checksum = 0x4eb1b553u;
 
-inline constexpr ::ltt::EnumValueDesc values_vcpu_state[] = {
+inline constexpr ::ltt::enum_value_desc values_vcpu_state[] = {
     {"running", 0},
     {"runnable", 1},
     {"blocked", 2},
     {"offline", 255},
 };
-inline constexpr ::ltt::EnumValueDesc values_tick_kind[] = {
+inline constexpr ::ltt::enum_value_desc values_tick_kind[] = {
     {"early", -128},
     {"late", -1},
     {"exact", 0},
     {"skipped", 127},
 };
-inline constexpr ::ltt::EnumValueDesc values_wide_flags[] = {
+inline constexpr ::ltt::enum_value_desc values_wide_flags[] = {
     {"low", 1},
     {"high", 4294967296},
     {"top", 9223372036854775807},
 };
-inline constexpr ::ltt::EnumValueDesc values_signed_wide[] = {
+inline constexpr ::ltt::enum_value_desc values_signed_wide[] = {
     {"minimum", INT64_MIN},
     {"minus_big", -4294967296},
     {"zero", 0},
 };
-inline constexpr ::ltt::EnumValueDesc values_u32_codes[] = {
+inline constexpr ::ltt::enum_value_desc values_u32_codes[] = {
     {"small", 7},
     {"large", 4000000000},
 };
-inline constexpr ::ltt::EnumDesc enums[] = {
-    {"vcpu_state", ::ltt::FieldKind::U8, values_vcpu_state},
-    {"tick_kind", ::ltt::FieldKind::S8, values_tick_kind},
-    {"wide_flags", ::ltt::FieldKind::U64, values_wide_flags},
-    {"signed_wide", ::ltt::FieldKind::S64, values_signed_wide},
-    {"u32_codes", ::ltt::FieldKind::U32, values_u32_codes},
+inline constexpr ::ltt::enum_desc enums[] = {
+    {"vcpu_state", ::ltt::field_kind::u8, values_vcpu_state},
+    {"tick_kind", ::ltt::field_kind::s8, values_tick_kind},
+    {"wide_flags", ::ltt::field_kind::u64, values_wide_flags},
+    {"signed_wide", ::ltt::field_kind::s64, values_signed_wide},
+    {"u32_codes", ::ltt::field_kind::u32, values_u32_codes},
 };
-inline constexpr const ::ltt::EnumDesc& enum_vcpu_state = enums[0];
-inline constexpr const ::ltt::EnumDesc& enum_tick_kind = enums[1];
-inline constexpr const ::ltt::EnumDesc& enum_wide_flags = enums[2];
-inline constexpr const ::ltt::EnumDesc& enum_signed_wide = enums[3];
-inline constexpr const ::ltt::EnumDesc& enum_u32_codes = enums[4];
+inline constexpr const ::ltt::enum_desc& enum_vcpu_state = enums[0];
+inline constexpr const ::ltt::enum_desc& enum_tick_kind = enums[1];
+inline constexpr const ::ltt::enum_desc& enum_wide_flags = enums[2];
+inline constexpr const ::ltt::enum_desc& enum_signed_wide = enums[3];
+inline constexpr const ::ltt::enum_desc& enum_u32_codes = enums[4];
 
-inline constexpr ::ltt::FieldDesc fields_sample_switch[] = {
+inline constexpr ::ltt::field_desc fields_sample_switch[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"prev_dom", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"prev_vcpu", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"next_dom", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"next_vcpu", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
+    {"prev_dom", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"prev_vcpu", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"next_dom", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"next_vcpu", ::ltt::field_kind::u16, nullptr, 0, false, 2},
 };
-inline constexpr ::ltt::FieldDesc fields_sample_all_widths[] = {
+inline constexpr ::ltt::field_desc fields_sample_all_widths[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"a_u8", ::ltt::FieldKind::U8, nullptr, 0, false, 1},
-    {"a_u64", ::ltt::FieldKind::U64, nullptr, 0, false, 8},
-    {"a_s8", ::ltt::FieldKind::S8, nullptr, 0, false, 1},
-    {"a_u16", ::ltt::FieldKind::U16, nullptr, 0, false, 2},
-    {"a_s16", ::ltt::FieldKind::S16, nullptr, 0, false, 2},
-    {"a_u32", ::ltt::FieldKind::U32, nullptr, 0, false, 4},
-    {"a_s32", ::ltt::FieldKind::S32, nullptr, 0, false, 4},
-    {"a_s64", ::ltt::FieldKind::S64, nullptr, 0, false, 8},
+    {"a_u8", ::ltt::field_kind::u8, nullptr, 0, false, 1},
+    {"a_u64", ::ltt::field_kind::u64, nullptr, 0, false, 8},
+    {"a_s8", ::ltt::field_kind::s8, nullptr, 0, false, 1},
+    {"a_u16", ::ltt::field_kind::u16, nullptr, 0, false, 2},
+    {"a_s16", ::ltt::field_kind::s16, nullptr, 0, false, 2},
+    {"a_u32", ::ltt::field_kind::u32, nullptr, 0, false, 4},
+    {"a_s32", ::ltt::field_kind::s32, nullptr, 0, false, 4},
+    {"a_s64", ::ltt::field_kind::s64, nullptr, 0, false, 8},
 };
-inline constexpr ::ltt::FieldDesc fields_sample_hex_and_arrays[] = {
+inline constexpr ::ltt::field_desc fields_sample_hex_and_arrays[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"mfn", ::ltt::FieldKind::U64, nullptr, 0, true, 8},
-    {"args", ::ltt::FieldKind::U32, nullptr, 4, false, 16},
-    {"bytes", ::ltt::FieldKind::U8, nullptr, 16, true, 16},
-    {"states", ::ltt::FieldKind::U8, &enums[0], 3, false, 3},
-    {"delta", ::ltt::FieldKind::S32, nullptr, 0, false, 4},
+    {"mfn", ::ltt::field_kind::u64, nullptr, 0, true, 8},
+    {"args", ::ltt::field_kind::u32, nullptr, 4, false, 16},
+    {"bytes", ::ltt::field_kind::u8, nullptr, 16, true, 16},
+    {"states", ::ltt::field_kind::u8, &enums[0], 3, false, 3},
+    {"delta", ::ltt::field_kind::s32, nullptr, 0, false, 4},
 };
-inline constexpr ::ltt::FieldDesc fields_sample_enums[] = {
+inline constexpr ::ltt::field_desc fields_sample_enums[] = {
     // name, kind, enumeration, length (0: scalar), hex, size in bytes
-    {"state", ::ltt::FieldKind::U8, &enums[0], 0, false, 1},
-    {"tick", ::ltt::FieldKind::S8, &enums[1], 0, false, 1},
-    {"flags", ::ltt::FieldKind::U64, &enums[2], 0, true, 8},
-    {"wide", ::ltt::FieldKind::S64, &enums[3], 0, false, 8},
-    {"code", ::ltt::FieldKind::U32, &enums[4], 0, false, 4},
+    {"state", ::ltt::field_kind::u8, &enums[0], 0, false, 1},
+    {"tick", ::ltt::field_kind::s8, &enums[1], 0, false, 1},
+    {"flags", ::ltt::field_kind::u64, &enums[2], 0, true, 8},
+    {"wide", ::ltt::field_kind::s64, &enums[3], 0, false, 8},
+    {"code", ::ltt::field_kind::u32, &enums[4], 0, false, 4},
 };
 
-inline constexpr ::ltt::EventDesc events[] = {
+inline constexpr ::ltt::event_desc events[] = {
     // name, local id, fields, fixed size in bytes, has strings
     {"sample_switch", 0, fields_sample_switch, 8, false},
     {"sample_all_widths", 1, fields_sample_all_widths, 30, false},
@@ -92,12 +92,12 @@ inline constexpr ::ltt::EventDesc events[] = {
     {"sample_enums", 3, fields_sample_enums, 22, false},
     {"sample_tick", 4, {}, 0, false},
 };
-inline constexpr const ::ltt::EventDesc& event_sample_switch = events[0];
-inline constexpr const ::ltt::EventDesc& event_sample_all_widths = events[1];
-inline constexpr const ::ltt::EventDesc& event_sample_hex_and_arrays = events[2];
-inline constexpr const ::ltt::EventDesc& event_sample_enums = events[3];
-inline constexpr const ::ltt::EventDesc& event_sample_tick = events[4];
+inline constexpr const ::ltt::event_desc& event_sample_switch = events[0];
+inline constexpr const ::ltt::event_desc& event_sample_all_widths = events[1];
+inline constexpr const ::ltt::event_desc& event_sample_hex_and_arrays = events[2];
+inline constexpr const ::ltt::event_desc& event_sample_enums = events[3];
+inline constexpr const ::ltt::event_desc& event_sample_tick = events[4];
 
-inline constexpr ::ltt::FacilityDesc facility{"sample_sched", ::ltt::Layer::Xen, checksum, events, enums};
+inline constexpr ::ltt::facility_desc facility{"sample_sched", ::ltt::layer::xen, checksum, events, enums};
 
 } // namespace ltt::facilities::xen::sample_sched

@@ -1,4 +1,4 @@
-// lttd/ring_mode.hpp - the two ways a ring buffer treats a full buffer
+// ltt/ring_mode.hpp - the two ways a ring buffer treats a full buffer
 // (include/ltt/ring_layout.h: LTT_MODE_DISCARD, LTT_MODE_OVERWRITE).
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-namespace lttd {
+namespace ltt {
 
 enum class ring_mode { discard, overwrite };
 
@@ -17,4 +17,4 @@ std::optional<ring_mode> parse_ring_mode(std::string_view text) noexcept;
 std::uint32_t to_ltt_mode(ring_mode mode) noexcept;
 std::optional<ring_mode> from_ltt_mode(std::uint32_t value) noexcept;
 
-} // namespace lttd
+} // namespace ltt

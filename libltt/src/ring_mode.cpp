@@ -1,8 +1,8 @@
-#include <lttd/ring_mode.hpp>
+#include <ltt/ring_mode.hpp>
 
 #include <ltt/ring_layout.h>
 
-namespace lttd {
+namespace ltt {
 
 std::string_view to_string(ring_mode mode) noexcept {
     return mode == ring_mode::overwrite ? "overwrite" : "discard";
@@ -28,4 +28,4 @@ std::optional<ring_mode> from_ltt_mode(std::uint32_t value) noexcept {
     return std::nullopt;
 }
 
-} // namespace lttd
+} // namespace ltt
