@@ -20,6 +20,22 @@ endif()
 
 # Tests carry labels: 'sanitize' ones also run in the ASan/UBSan build,
 # 'tsan' ones in the TSan build (make check runs all three).
+# GoogleTest executables: one CTest test per test case, found by asking the
+# executable when ctest runs (so sanitizer builds list their own), named
+# PREFIX.Suite.Case.
+function(ltt_add_gtest target prefix)
+  cmake_parse_arguments(T "" "" "LABELS;ENVIRONMENT" ${ARGN})
+  set(props)
+  if(T_LABELS)
+    list(APPEND props LABELS "${T_LABELS}")
+  endif()
+  if(T_ENVIRONMENT)
+    list(APPEND props ENVIRONMENT "${T_ENVIRONMENT}")
+  endif()
+  gtest_discover_tests(${target} TEST_PREFIX "${prefix}." DISCOVERY_MODE PRE_TEST
+                       PROPERTIES ${props})
+endfunction()
+
 function(ltt_add_test name)
   cmake_parse_arguments(T "" "" "COMMAND;LABELS;ENVIRONMENT" ${ARGN})
   add_test(NAME ${name} COMMAND ${T_COMMAND})

@@ -1,7 +1,9 @@
 #include "source_factory.hpp"
 
 #include "directory_source.hpp"
+#ifdef LTT_WITH_XEN
 #include "xen_source.hpp"
+#endif
 
 #include <fmt/format.h>
 
@@ -22,8 +24,14 @@ std::unique_ptr<source> make_source(std::string_view spec) {
                 fmt::format("source `{}`: the directory must be an absolute path", spec));
         return std::make_unique<directory_source>(std::string(path));
     }
-    if (spec == "xen")
+    if (spec == "xen") {
+#ifdef LTT_WITH_XEN
         return std::make_unique<xen_source>();
+#else
+        throw source_error("source `xen`: this lttd was built without Xen support "
+                           "(cmake -DLTT_WITH_XEN=ON, with libxen-dev installed)");
+#endif
+    }
     throw source_error(fmt::format("source `{}`: unknown kind (dir:PATH or xen)", spec));
 }
 
