@@ -1,7 +1,7 @@
 // The viewer's event registry: the builtin (real) facility sets, and channel
 // id mapping with genevent's sample facilities (their per-facility headers
 // only: a second ltt::facility_sets::xen would clash with the builtin one).
-#include "event_registry.hpp"
+#include "core/event_registry.hpp"
 
 #include <cpp/kernel/sample_kernel.hpp>
 #include <cpp/xen/sample_mem.hpp>

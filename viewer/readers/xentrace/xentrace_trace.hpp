@@ -1,0 +1,31 @@
+// readers/xentrace/xentrace_trace.hpp - Xen's xentrace binary files as a
+// source of per-CPU streams (one per physical CPU, found through the file's
+// CPU-change windows, so memory does not grow with the file).
+//
+// Records ltt-xen has a facility for become those builtin events (a runstate
+// change record is the xen runstate_change event; mapping in
+// xentrace_events.hpp); the others become classes named from Xen's formats
+// file with their data words as fields; unknown ids are shown as raw id +
+// words and counted. Lost-records records become lost_events. Records
+// without a TSC take the time of the previous record of their CPU. The TSC
+// frequency comes from --cpu-hz or a hypervisor trace of the same session;
+// when neither is known the source says so and times stay in cycles.
+#pragma once
+
+#include "../reader.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace ltt::viewer {
+
+class class_registry;
+
+// True when the file starts like a xentrace file (a CPU-change record).
+bool is_xentrace_file(const std::filesystem::path& file);
+
+std::unique_ptr<trace_reader> open_xentrace_file(const std::filesystem::path& file,
+                                                 class_registry& classes,
+                                                 const read_options& options);
+
+} // namespace ltt::viewer

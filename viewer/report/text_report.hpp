@@ -1,0 +1,19 @@
+// report/text_report.hpp - results as aligned plain-text tables, for a
+// terminal.
+#pragma once
+
+#include "../core/table.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace ltt::viewer {
+
+struct text_style {
+    std::uint64_t freq_hz = 0; // for time cells; 0: cycles
+};
+
+std::string render_text(const result& r, const text_style& style);
+std::string render_text(const table& t, const text_style& style);
+
+} // namespace ltt::viewer
