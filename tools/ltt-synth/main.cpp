@@ -5,7 +5,11 @@
 // any size.
 //
 //   ltt-synth --output DIR [--events N] [--seed S] [--pcpus P]
-//             [--dom0-vcpus V] [--no-domu] [--lose-at N] [--ctf DIR]
+//             [--dom0-vcpus V] [--no-domu] [--lose-at N] [--skew-dom0 CYCLES]
+//             [--ctf DIR]
+//
+// --skew-dom0 adds CYCLES to every dom0 kernel timestamp: a guest clock
+// that is off, which the time base audit must catch.
 
 #include "host_model.hpp"
 #include "session_writer.hpp"
@@ -30,6 +34,7 @@ int main(int argc, char** argv) {
     std::string ctf = LTT_SYNTH_CTF_DIR;
     ltt::synth::model_options o;
     bool no_domu = false;
+    std::int64_t skew = 0;
     app.add_option("--output", output, "session directory to create (must not exist)")->required();
     app.add_option("--events", o.events, "about this many events in all");
     app.add_option("--seed", o.seed, "the simulation's seed");
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
     app.add_flag("--no-domu", no_domu, "no domU vCPU sharing CPU 0 with dom0");
     app.add_option("--lose-at", o.lose_at,
                    "drop the hypervisor records of CPU 1 for a while after this many events");
+    app.add_option("--skew-dom0", skew, "add this many cycles to dom0's timestamps");
     app.add_option("--ctf", ctf, "genevent's ctf output (xen/ and kernel/ .tsdl fragments)");
     CLI11_PARSE(app, argc, argv);
     o.domu = !no_domu;
@@ -61,7 +67,10 @@ int main(int argc, char** argv) {
         sink.xen = [&](std::uint32_t cpu, std::uint64_t ts, std::string_view name,
                        const ltt::payload_writer& p) { hv.add(cpu, ts, name, p); };
         sink.dom0 = [&](std::uint32_t vcpu, std::uint64_t ts, std::string_view name,
-                        const ltt::payload_writer& p) { dom0.add(vcpu, ts, name, p); };
+                        const ltt::payload_writer& p) {
+            dom0.add(vcpu, static_cast<std::uint64_t>(static_cast<std::int64_t>(ts) + skew), name,
+                     p);
+        };
         sink.lose = [&](std::uint32_t cpu, std::uint64_t n) { hv.discard(cpu, n); };
         const ltt::synth::truth truth = ltt::synth::run_model(o, sink);
         hv.close();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace ltt::viewer {
 
@@ -19,8 +20,9 @@ class cpu_tracker;
 struct analysis_context {
     const class_registry* classes = nullptr;
     time_unit unit = time_unit::tsc;
-    std::uint64_t freq_hz = 0;         // cycles per second of the time base; 0: unknown
-    const cpu_tracker* cpus = nullptr; // updated before each event reaches analyses
+    std::uint64_t freq_hz = 0;               // cycles per second of the time base; 0: unknown
+    const cpu_tracker* cpus = nullptr;       // updated before each event reaches analyses
+    std::vector<const source_info*> sources; // every trace being read
 };
 
 class analysis {

@@ -1,5 +1,6 @@
 #include "event_counts.hpp"
 
+#include "../core/event_class.hpp"
 #include "../core/loss.hpp"
 
 #include <fmt/format.h>
@@ -20,7 +21,7 @@ void event_counts::on_event(const event& e) {
         c.first = e.ts;
     c.first = std::min(c.first, e.ts);
     c.last = std::max(c.last, e.ts);
-    if (e.cls->name == loss_desc.name && e.cls->facility == loss_facility) {
+    if (context_.classes->is_loss(e.cls)) {
         const loss_info loss = decode_loss(e.payload);
         ++c.loss_reports;
         if (loss.reason == loss_reason::packets_lost)

@@ -1,7 +1,7 @@
 // ltt-view: reads traces (ltt-xen CTF sessions, any CTF, xentrace, ftrace),
 // merges them on one time base and answers questions about them.
 //
-//   ltt-view summary PATH... [--json]
+//   ltt-view summary|irq-latency|sched-latency|cpu|grants|loss|audit PATH... [--json]
 //   ltt-view events PATH... [--filter EXPR] [--absolute] [--limit N]
 //
 // Global options: --cpu-hz FREQ (the TSC frequency for traces that do not
@@ -9,8 +9,14 @@
 // Exit status: 0 done, 1 bad input (the message names the file and place),
 // 2 bad usage.
 
+#include "../analyses/cpu_usage.hpp"
 #include "../analyses/event_counts.hpp"
 #include "../analyses/event_filter.hpp"
+#include "../analyses/grant_activity.hpp"
+#include "../analyses/irq_latency.hpp"
+#include "../analyses/loss_timeline.hpp"
+#include "../analyses/sched_latency.hpp"
+#include "../analyses/time_audit.hpp"
 #include "../report/event_text.hpp"
 #include "../report/json_report.hpp"
 #include "../report/text_report.hpp"
@@ -23,6 +29,8 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <system_error>
@@ -38,6 +46,10 @@ struct common_options {
     std::string formats;
     bool json = false;
 };
+
+template <typename T> std::unique_ptr<analysis> make(const analysis_context& context) {
+    return std::make_unique<T>(context);
+}
 
 read_options make_read_options(const common_options& o) {
     read_options r;
@@ -111,15 +123,56 @@ int run_events(const common_options& o, const std::string& filter_text, bool abs
     return 0;
 }
 
-int run_summary(const common_options& o) {
+using analysis_factory = std::function<std::unique_ptr<analysis>(const analysis_context& context)>;
+
+// "10ms", "1s", "250us", "500ns" -> ticks of the time base; "12345c" are
+// cycles. A duration needs the frequency; cycles do not.
+std::uint64_t parse_interval(const std::string& text, const analysis_context& context) {
+    if (text.empty())
+        return 0;
+    std::string t = text;
+    if (t.ends_with("c")) {
+        t.pop_back();
+        return std::stoull(t);
+    }
+    double scale = 1;
+    for (const auto& [suffix, s] : {std::pair{"ns", 1e-9}, std::pair{"us", 1e-6},
+                                    std::pair{"ms", 1e-3}, std::pair{"s", 1.0}}) {
+        if (t.ends_with(suffix)) {
+            t.resize(t.size() - std::string_view(suffix).size());
+            scale = s;
+            break;
+        }
+    }
+    if (context.freq_hz == 0)
+        throw std::invalid_argument(fmt::format(
+            "--interval {}: the TSC frequency is unknown (give --cpu-hz, or cycles as NNNc)",
+            text));
+    const double seconds = std::stod(t) * scale;
+    const auto ticks = static_cast<std::uint64_t>(seconds * static_cast<double>(context.freq_hz));
+    if (ticks == 0)
+        throw std::invalid_argument(fmt::format("--interval {}: too short", text));
+    return ticks;
+}
+
+// Runs the time audit and the analyses over the merged inputs in one pass
+// and prints their results (text, or one JSON document). The audit comes
+// first: whether the merged time base can be trusted is the first thing a
+// reader of any result needs to know.
+int run_analyses(const common_options& o, std::string_view command,
+                 const std::vector<analysis_factory>& factories, bool full_audit) {
     pipeline p(o.paths, make_read_options(o));
     analysis_context context;
     context.classes = &p.classes;
     context.unit = p.inputs.unit;
     context.freq_hz = p.inputs.freq_hz;
     context.cpus = &p.cpus;
+    for (const auto& r : p.inputs.readers)
+        context.sources.push_back(&r->source());
     std::vector<std::unique_ptr<analysis>> analyses;
-    analyses.push_back(std::make_unique<event_counts>(context));
+    analyses.push_back(std::make_unique<time_audit>(context));
+    for (const analysis_factory& make : factories)
+        analyses.push_back(make(context));
     p.run([&](const event& e) {
         for (const auto& a : analyses)
             a->on_event(e);
@@ -128,7 +181,7 @@ int run_summary(const common_options& o) {
     for (const auto& a : analyses)
         results.push_back(a->finish());
     if (o.json) {
-        nlohmann::json doc = {{"ltt_view", "summary"},
+        nlohmann::json doc = {{"ltt_view", command},
                               {"events", p.events},
                               {"out_of_order", p.out_of_order},
                               {"notices", p.inputs.notices},
@@ -136,25 +189,84 @@ int run_summary(const common_options& o) {
         for (const result& r : results)
             doc["results"].push_back(to_json(r, p.inputs.freq_hz));
         fmt::print("{}\n", doc.dump(2));
-    } else {
-        text_style style{p.inputs.freq_hz};
-        for (const result& r : results)
-            fmt::print("{}\n", render_text(r, style));
+        return 0;
     }
+    const text_style style{p.inputs.freq_hz};
+    if (full_audit) {
+        fmt::print("{}\n", render_text(results.front(), style));
+    } else {
+        fmt::print("{}\n", render_audit_line(results.front()));
+    }
+    for (std::size_t i = 1; i < results.size(); ++i)
+        fmt::print("{}\n", render_text(results[i], style));
     return 0;
+}
+
+template <typename T> analysis_factory with_interval(const std::string* interval) {
+    return [interval](const analysis_context& c) -> std::unique_ptr<analysis> {
+        return std::make_unique<T>(c, parse_interval(*interval, c));
+    };
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"ltt-view: read ltt-xen, CTF, xentrace and ftrace traces on one time base"};
+    CLI::App app{"ltt-view: read ltt-xen, CTF, xentrace and ftrace traces on one time base, "
+                 "and answer questions about them"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("ltt-view ") + LTT_VERSION_STRING);
 
-    common_options summary_opts;
-    CLI::App* summary = app.add_subcommand(
-        "summary", "events, rates and losses per source and CPU, runstates, hypercalls, exits");
-    add_common(summary, summary_opts, true);
+    // The analysis commands: each runs the audit first, then its analyses.
+    struct command {
+        command(const char* n, const char* h, std::vector<analysis_factory> a, bool audit = false,
+                bool with_interval = false)
+            : name(n), help(h), analyses(std::move(a)), full_audit(audit), interval(with_interval) {
+        }
+        const char* name;
+        const char* help;
+        std::vector<analysis_factory> analyses;
+        bool full_audit = false;
+        bool interval = false;
+        common_options options;
+        std::string interval_text;
+        CLI::App* app = nullptr;
+    };
+
+    std::deque<command> commands; // CLI11 keeps pointers to their options
+    commands.emplace_back("summary",
+                          "events, rates and losses per source and CPU, runstates, "
+                          "hypercalls, exits",
+                          std::vector<analysis_factory>{make<event_counts>});
+    commands.emplace_back("irq-latency",
+                          "interrupt delivery: physical IRQ -> event channel -> vCPU -> "
+                          "handler, per stage",
+                          std::vector<analysis_factory>{make<irq_latency>});
+    commands.emplace_back("sched-latency", "vCPU wake -> running latency per domain and vCPU",
+                          std::vector<analysis_factory>{make<sched_latency>});
+    commands.emplace_back("cpu",
+                          "CPU time per physical CPU, domain and vCPU; hypervisor time by kind",
+                          std::vector<analysis_factory>{}, false, true);
+    commands.emplace_back("grants", "grant-table operations per domain pair",
+                          std::vector<analysis_factory>{make<grant_activity>});
+    commands.emplace_back("loss", "events, rates and losses per CPU over time",
+                          std::vector<analysis_factory>{}, false, true);
+    commands.emplace_back("audit", "the time base checks alone", std::vector<analysis_factory>{},
+                          true);
+    for (command& c : commands) {
+        c.app = app.add_subcommand(c.name, c.help);
+        add_common(c.app, c.options, true);
+        if (c.interval)
+            c.app->add_option("--interval", c.interval_text,
+                              "also per time bucket of this length (e.g. 10ms, or 1000000c "
+                              "cycles)");
+    }
+    // Factories that read --interval once the frequency is known.
+    for (command& c : commands) {
+        if (std::string_view(c.name) == "cpu")
+            c.analyses.push_back(with_interval<cpu_usage>(&c.interval_text));
+        if (std::string_view(c.name) == "loss")
+            c.analyses.push_back(with_interval<loss_timeline>(&c.interval_text));
+    }
 
     common_options events_opts;
     std::string filter;
@@ -169,8 +281,10 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-        if (summary->parsed())
-            return run_summary(summary_opts);
+        for (const command& c : commands) {
+            if (c.app->parsed())
+                return run_analyses(c.options, c.name, c.analyses, c.full_audit);
+        }
         if (events->parsed())
             return run_events(events_opts, filter, absolute, limit);
     } catch (const CLI::ParseError& e) {

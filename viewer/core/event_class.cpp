@@ -23,7 +23,7 @@ class_registry::class_registry() {
             push(facility->layer, facility->name, event.name, &event, true);
     }
     for (const ltt::layer l : {ltt::layer::xen, ltt::layer::kernel, ltt::layer::ust})
-        push(l, loss_facility, loss_desc.name, &loss_desc, true);
+        loss_[static_cast<int>(l)] = &push(l, loss_facility, loss_desc.name, &loss_desc, true);
 }
 
 event_class& class_registry::push(ltt::layer layer, std::string_view facility,

@@ -70,6 +70,10 @@ public:
     // The class of a facility's event (builtin descriptors only).
     const event_class* of(const ltt::event_desc& desc) const;
     const event_class& at(class_id id) const { return *classes_.at(id); }
+    // One of the viewer's lost_events classes (core/loss.hpp).
+    bool is_loss(const event_class* c) const noexcept {
+        return c == loss_[0] || c == loss_[1] || c == loss_[2];
+    }
     std::size_t size() const noexcept { return classes_.size(); }
 
     // A class of a reader's own. Registering the same layer, facility and
@@ -93,6 +97,7 @@ private:
                       const ltt::event_desc* desc, bool builtin);
 
     std::deque<event_class> storage_;
+    const event_class* loss_[3] = {nullptr, nullptr, nullptr};
     std::vector<event_class*> classes_; // by id
     std::deque<owned_class> owned_;
     std::map<std::pair<ltt::layer, std::string_view>, event_class*> by_name_;

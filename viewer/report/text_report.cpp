@@ -90,6 +90,31 @@ std::string render_text(const table& t, const text_style& style) {
     return s;
 }
 
+std::string render_audit_line(const result& audit) {
+    std::string problems;
+    std::size_t checks = 0;
+    for (const table& t : audit.tables) {
+        if (t.name != "checks")
+            continue;
+        for (const auto& row : t.rows) {
+            ++checks;
+            if (row.size() < 4)
+                continue;
+            const auto* verdict = std::get_if<std::string>(&row[2]);
+            if (verdict == nullptr || *verdict == "ok")
+                continue;
+            const auto* check = std::get_if<std::string>(&row[0]);
+            const auto* count = std::get_if<std::uint64_t>(&row[1]);
+            const auto* detail = std::get_if<std::string>(&row[3]);
+            problems += fmt::format("  {}: {} {} ({})\n", *verdict, check ? *check : "?",
+                                    count ? *count : 0, detail ? *detail : "");
+        }
+    }
+    if (problems.empty())
+        return fmt::format("time base audit: {} checks ok\n", checks);
+    return fmt::format("time base audit (ltt-view audit for details):\n{}", problems);
+}
+
 std::string render_text(const result& r, const text_style& style) {
     std::string s;
     if (!r.title.empty())

@@ -16,4 +16,8 @@ struct text_style {
 std::string render_text(const result& r, const text_style& style);
 std::string render_text(const table& t, const text_style& style);
 
+// The audit's result (its `checks` table: check, count, verdict, detail) as
+// one line when every verdict is "ok", else the checks that are not.
+std::string render_audit_line(const result& audit);
+
 } // namespace ltt::viewer

@@ -1,8 +1,10 @@
-// state/cpu_tracker.hpp - which vCPU runs on which physical CPU, from the
-// hypervisor's runstate changes (ltt-xen's runstate_change, or xentrace's
-// runstate change records, which readers map onto it). Analyses ask it what
-// a hypervisor event with no domain of its own (a hypercall, an interrupt)
-// ran on behalf of.
+// state/cpu_tracker.hpp - which vCPU runs on which physical CPU, and each
+// vCPU's runstate, from the hypervisor's runstate changes (ltt-xen's
+// runstate_change, or xentrace's runstate change records, which readers map
+// onto it). Analyses ask it what a hypervisor event with no domain of its
+// own (a hypercall, an interrupt) ran on behalf of, and whether a vCPU was
+// running, runnable or blocked. A statedump (domain_statedump_vcpu) gives
+// the state of vCPUs that have not changed state yet.
 #pragma once
 
 #include "../core/event.hpp"
@@ -17,6 +19,9 @@ namespace ltt::viewer {
 class class_registry;
 
 inline constexpr std::uint32_t domid_idle = 32767; // DOMID_IDLE: Xen's idle vCPUs
+
+// RUNSTATE_* of xen/include/public/vcpu.h (facilities/xen/runstate.xml).
+enum class runstate : std::uint8_t { running = 0, runnable = 1, blocked = 2, offline = 3 };
 
 struct vcpu_id {
     std::uint32_t domid = 0;
@@ -37,11 +42,23 @@ public:
     // The physical CPU a vCPU runs on now, nullopt when it is not running.
     std::optional<std::uint32_t> pcpu_of(vcpu_id v) const;
 
+    struct vcpu_state {
+        ltt::viewer::runstate state = runstate::offline;
+        std::uint64_t since = 0; // timestamp of the change into it
+    };
+    // A vCPU's runstate, nullopt before the trace said.
+    std::optional<vcpu_state> state_of(vcpu_id v) const;
+
 private:
+    void set(vcpu_id v, runstate to, std::uint32_t pcpu, std::uint64_t ts);
+
     const event_class* runstate_change_ = nullptr;
     std::size_t f_domid_ = 0, f_vcpu_ = 0, f_new_ = 0;
+    const event_class* statedump_vcpu_ = nullptr;
+    std::size_t f_sd_dom_ = 0, f_sd_vcpu_ = 0, f_sd_cpu_ = 0, f_sd_state_ = 0;
     std::vector<std::optional<vcpu_id>> running_; // by physical CPU
     std::map<vcpu_id, std::uint32_t> where_;
+    std::map<vcpu_id, vcpu_state> states_;
 };
 
 } // namespace ltt::viewer

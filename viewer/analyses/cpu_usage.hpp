@@ -1,0 +1,72 @@
+// analyses/cpu_usage.hpp - who uses each physical CPU (DESIGN.md section
+// 7.3), from the hypervisor's events.
+//
+// Each physical CPU is a lane from its first to its last event; at every
+// instant the lane is in exactly one state:
+//   hypervisor   inside an interrupt (irq_entry..irq_exit), a hypercall
+//                (hypercall_entry..exit) or an HVM exit (vmexit..vmentry),
+//                or between a vCPU leaving the CPU and the next one starting
+//                (Xen's scheduler);
+//   guest        a domain's vCPU running (runstate_change to running on this
+//                CPU, or the statedump saying so);
+//   idle         Xen's idle vCPU running;
+//   lost         from the last event before a loss to the next runstate
+//                change to running (what ran then is not known), less the
+//                hypervisor episodes seen whole in between;
+//   unknown      before the trace says who runs (its first runstate change
+//                or statedump).
+// So per lane guest + hypervisor + idle + lost + unknown = span, exactly.
+//
+// Dom0's time on a guest's behalf, where the trace shows it: the hypercalls
+// in which dom0 maps or unmaps a guest's grants (memory_grant_map/unmap
+// inside a dom0 hypercall), and dom0's handlers of event channels bound to
+// the guest (xen_evtchn_handle_port of a port the statedump shows is
+// interdomain with that guest).
+#pragma once
+
+#include "analysis.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ltt::viewer {
+
+class cpu_usage final : public analysis {
+public:
+    // interval: length of the time buckets of the intervals table on the
+    // merge's time base (0: no intervals).
+    cpu_usage(const analysis_context& context, std::uint64_t interval = 0);
+    ~cpu_usage() override;
+    std::string_view name() const noexcept override { return "cpu"; }
+    void on_event(const event& e) override;
+    result finish() override;
+
+    enum class state : std::uint8_t { hypervisor, guest, idle, lost, unknown };
+
+private:
+    struct classes;
+    struct lane;
+    void account(lane& l, std::uint64_t to);
+    void add(lane& l, std::uint64_t from, std::uint64_t to);
+    void on_xen(const event& e, lane& l);
+    void on_guest(const event& e);
+
+    analysis_context context_;
+    std::uint64_t interval_;
+    std::unique_ptr<classes> c_;
+    std::map<std::uint32_t, std::unique_ptr<lane>> lanes_;
+    bool have_origin_ = false;
+    std::uint64_t origin_ = 0;
+    // (dom0-side) port -> remote domain, from the statedump's evtchn entries.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> interdomain_;
+    // The port a dom0 vCPU is dispatching, and since when its handler runs.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> dispatching_;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint64_t> handler_since_;
+    std::map<std::uint32_t, std::uint64_t> behalf_grants_, behalf_evtchn_; // by guest domid
+};
+
+} // namespace ltt::viewer

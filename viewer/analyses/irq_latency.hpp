@@ -1,0 +1,118 @@
+// analyses/irq_latency.hpp - how long an interrupt takes to reach a
+// guest's handler, and where the time goes (DESIGN.md section 7.1).
+//
+// A chain follows one interrupt through the stages the trace has:
+//
+//   origin          the physical IRQ entering Xen (irq_entry, with
+//                   irq_guest_pirq naming the domain's pirq and port), or
+//                   another domain's evtchn_send (an interdomain event), or
+//                   neither (a virq or IPI: the chain starts at set_pending)
+//   xen       ->    evtchn_set_pending: the port is pending for the vCPU
+//   wake      ->    runstate_change blocked -> runnable (if it was blocked)
+//   schedule  ->    runstate_change -> running (if it was not running)
+//   upcall    ->    the guest's xen_evtchn_upcall_entry on that vCPU
+//   dispatch  ->    irq_handler_entry of the irq bound to the port
+//   handler   ->    irq_handler_exit
+//
+// Stages a chain skips (the vCPU was already running) are absent, not zero;
+// the stages of a chain add up exactly to its total (origin to handler exit,
+// or to handler entry when the trace has no exits). Chains that end early
+// are counted by reason, never dropped: coalesced (the port was already
+// pending: the guest handles both at once), lost (a loss on a stream the
+// chain was waiting on), trace ended, guest not traced.
+//
+// A trace without Xen's per-interrupt events (xentrace's `-e all` records
+// none) still has wakes: each chain then starts when the guest vCPU is
+// woken and ends at the first handler it runs (stages schedule, dispatch,
+// handler, per handler name), and the result says which stages are missing
+// and why.
+#pragma once
+
+#include "analysis.hpp"
+#include "percentiles.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ltt::viewer {
+
+class irq_latency final : public analysis {
+public:
+    explicit irq_latency(const analysis_context& context, std::size_t worst = 10);
+    ~irq_latency() override;
+    std::string_view name() const noexcept override { return "irq_latency"; }
+    void on_event(const event& e) override;
+    result finish() override;
+
+    enum class origin : std::uint8_t { pirq, interdomain, other, wake };
+    enum class stage : std::uint8_t { xen, wake, schedule, upcall, dispatch, handler, count };
+
+    struct chain {
+        origin from = origin::other;
+        std::uint32_t domid = 0, vcpu = 0, port = 0;
+        std::int32_t xen_irq = -1;
+        std::uint32_t vector = 0, pirq = 0;
+        std::int32_t irq = -1; // the guest's Linux irq
+        std::string name;      // its handler
+        std::uint64_t t_origin = 0;
+        std::optional<std::uint64_t> t_pending, t_runnable, t_running, t_upcall, t_handler,
+            t_handler_exit;
+        bool needs_wake = false, needs_schedule = false;
+    };
+
+private:
+    struct classes;
+    struct xen_cpu {
+        int depth = 0; // interrupts being handled (nesting)
+        std::uint64_t t_irq = 0;
+        std::uint32_t vector = 0;
+        std::int32_t xen_irq = -1;
+        bool have_pirq = false;
+        std::uint32_t pirq_domid = 0, pirq = 0, pirq_port = 0;
+        bool have_send = false;
+        std::uint64_t t_send = 0;
+    };
+    using port_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, port)
+    using vcpu_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, vcpu)
+
+    void on_set_pending(const event& e);
+    void on_runstate(const event& e);
+    void on_guest(const event& e);
+    void on_loss(const event& e);
+    void complete(chain& c);
+    void end_chain(const port_key& key, const std::string& reason);
+
+    analysis_context context_;
+    std::size_t worst_n_;
+    std::unique_ptr<classes> c_;
+    std::map<std::uint32_t, xen_cpu> cpus_;
+    std::map<port_key, chain> open_;                   // full chains, by the guest port
+    std::map<vcpu_key, std::deque<port_key>> by_vcpu_; // open chains waiting on a vCPU
+    std::map<vcpu_key, port_key> dispatching_;         // the port a vCPU's upcall handles now
+    std::map<vcpu_key, chain> woken_;                  // reduced mode: wake -> first handler
+    std::map<port_key, std::pair<std::int32_t, std::string>> port_irq_; // guest statedump/bind
+    std::map<std::uint32_t, bool> guest_traced_; // domids with a kernel trace
+    bool have_first_ = false;
+    std::uint64_t first_ts_ = 0; // the worst chains' start times are since it
+    bool seen_set_pending_ = false;
+    bool seen_handler_exit_ = false;
+    bool seen_upcall_ = false;
+
+    struct group {
+        std::uint64_t chains = 0;
+        duration_set total;
+        duration_set stages[static_cast<int>(stage::count)];
+    };
+    // (domid, irq, handler name, origin) -> figures, for full and reduced
+    // chains apart (the name may be all there is: ftrace gives no port).
+    std::map<std::tuple<std::uint32_t, std::int32_t, std::string, origin>, group> full_, reduced_;
+    std::map<std::string, std::uint64_t> ended_full_, ended_reduced_;
+    std::vector<std::pair<std::uint64_t, chain>> worst_full_, worst_reduced_;
+};
+
+} // namespace ltt::viewer

@@ -1,0 +1,140 @@
+#include "sched_latency.hpp"
+
+#include "../core/event_class.hpp"
+#include "../core/payload.hpp"
+#include "../state/cpu_tracker.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ltt::viewer {
+
+sched_latency::sched_latency(const analysis_context& context, std::size_t worst)
+    : context_(context), worst_n_(worst),
+      runstate_(context.classes->find(ltt::layer::xen, "runstate_change")) {
+    if (runstate_ != nullptr) {
+        f_dom_ = *runstate_->field_index("domid");
+        f_vcpu_ = *runstate_->field_index("vcpu");
+        f_old_ = *runstate_->field_index("old_state");
+        f_new_ = *runstate_->field_index("new_state");
+    }
+}
+
+void sched_latency::on_event(const event& e) {
+    if (!have_first_) {
+        first_ts_ = e.ts;
+        have_first_ = true;
+    }
+    if (context_.classes->is_loss(e.cls)) {
+        if (e.source().layer != ltt::layer::xen)
+            return;
+        // The running change of a wake seen on this CPU may be among the
+        // lost records.
+        for (auto& [key, v] : vcpus_) {
+            if (v.woken_at && v.woken_on == e.cpu) {
+                v.woken_at.reset();
+                ++dropped_;
+            }
+        }
+        return;
+    }
+    if (runstate_ == nullptr || e.cls != runstate_)
+        return;
+    const vcpu_key key{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_dom_)),
+                       static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
+    if (key.first == domid_idle)
+        return;
+    const auto from = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_old_));
+    const auto to = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_new_));
+    per_vcpu& v = vcpus_[key];
+    if (from == runstate::blocked && to == runstate::runnable) {
+        v.woken_at = e.ts;
+        v.woken_on = e.cpu;
+    } else if (to == runstate::running) {
+        if (v.woken_at) {
+            const std::uint64_t latency = e.ts - *v.woken_at;
+            v.latency.add(latency);
+            worst_.push_back({latency, *v.woken_at, key.first, key.second, e.cpu});
+            if (worst_.size() > 4 * worst_n_ + 64) {
+                std::nth_element(
+                    worst_.begin(), worst_.begin() + static_cast<long>(worst_n_), worst_.end(),
+                    [](const auto& a, const auto& b) { return a.latency > b.latency; });
+                worst_.resize(worst_n_);
+            }
+            v.woken_at.reset();
+        }
+    } else {
+        v.woken_at.reset(); // blocked or offline again before running
+    }
+}
+
+result sched_latency::finish() {
+    result r;
+    r.name = "sched_latency";
+    r.title = "vCPU scheduling latency (wake -> running)";
+    r.notes.push_back("a wake is a runstate change blocked -> runnable; its latency is the "
+                      "time to the vCPU's next change to running; preemptions are not wakes");
+    if (dropped_ != 0)
+        r.notes.push_back(fmt::format("{} wakes dropped: their change to running may be among "
+                                      "lost records",
+                                      dropped_));
+    const auto opt = [](std::optional<std::uint64_t> v) -> cell {
+        return v ? cell(*v) : cell(std::monostate{});
+    };
+    const auto figures = [&](duration_set& s) -> std::vector<cell> {
+        return {std::uint64_t{s.count()}, s.mean(),    opt(s.percentile(50)), opt(s.percentile(95)),
+                opt(s.percentile(99)),    opt(s.max())};
+    };
+
+    table d{"by_domain", "Per domain", {}, {}, {}};
+    d.columns = {{"domid", "dom", unit::id},   {"wakes", "wakes", unit::count},
+                 {"mean", "mean", unit::time}, {"p50", "p50", unit::time},
+                 {"p95", "p95", unit::time},   {"p99", "p99", unit::time},
+                 {"max", "max", unit::time}};
+    std::map<std::uint32_t, duration_set> domains;
+    for (const auto& [key, v] : vcpus_)
+        domains[key.first].merge(v.latency);
+    for (auto& [domid, s] : domains) {
+        if (s.empty())
+            continue;
+        s.finish();
+        std::vector<cell> row{std::uint64_t{domid}};
+        for (cell& c : figures(s))
+            row.push_back(std::move(c));
+        d.rows.push_back(std::move(row));
+    }
+
+    table t{"by_vcpu", "Per vCPU", {}, {}, {}};
+    t.columns = {{"domid", "dom", unit::id},      {"vcpu", "vcpu", unit::id},
+                 {"wakes", "wakes", unit::count}, {"mean", "mean", unit::time},
+                 {"p50", "p50", unit::time},      {"p95", "p95", unit::time},
+                 {"p99", "p99", unit::time},      {"max", "max", unit::time}};
+    for (auto& [key, v] : vcpus_) {
+        if (v.latency.empty())
+            continue;
+        v.latency.finish();
+        std::vector<cell> row{std::uint64_t{key.first}, std::uint64_t{key.second}};
+        for (cell& c : figures(v.latency))
+            row.push_back(std::move(c));
+        t.rows.push_back(std::move(row));
+    }
+
+    table w{"worst", "Worst wakes", {}, {}, {}};
+    w.columns = {{"domid", "dom", unit::id},
+                 {"vcpu", "vcpu", unit::id},
+                 {"pcpu", "cpu", unit::id},
+                 {"woken", "woken at", unit::time},
+                 {"latency", "latency", unit::time}};
+    std::sort(worst_.begin(), worst_.end(),
+              [](const auto& a, const auto& b) { return a.latency > b.latency; });
+    if (worst_.size() > worst_n_)
+        worst_.resize(worst_n_);
+    for (const worst_case& c : worst_)
+        w.rows.push_back({std::uint64_t{c.domid}, std::uint64_t{c.vcpu}, std::uint64_t{c.pcpu},
+                          c.at - first_ts_, c.latency});
+    r.tables = {std::move(d), std::move(t), std::move(w)};
+    return r;
+}
+
+} // namespace ltt::viewer

@@ -1,0 +1,176 @@
+#include "time_audit.hpp"
+
+#include "../core/event_class.hpp"
+#include "../core/payload.hpp"
+#include "../state/cpu_tracker.hpp"
+
+#include <fmt/format.h>
+
+namespace ltt::viewer {
+
+namespace {
+
+std::string_view state_name(runstate s) {
+    switch (s) {
+    case runstate::running:
+        return "running";
+    case runstate::runnable:
+        return "runnable";
+    case runstate::blocked:
+        return "blocked";
+    case runstate::offline:
+        return "offline";
+    }
+    return "?";
+}
+
+} // namespace
+
+time_audit::time_audit(const analysis_context& context, std::size_t examples)
+    : context_(context), examples_n_(examples),
+      runstate_(context.classes->find(ltt::layer::xen, "runstate_change")),
+      tsc_params_(context.classes->find(ltt::layer::xen, "time_tsc_params")) {
+    if (runstate_ != nullptr) {
+        f_dom_ = *runstate_->field_index("domid");
+        f_vcpu_ = *runstate_->field_index("vcpu");
+    }
+    if (tsc_params_ != nullptr) {
+        std::size_t i = 0;
+        for (std::string_view n : {"domid", "vcpu", "ratio", "frac_bits", "offset", "emulated"}) {
+            const auto index = tsc_params_->field_index(n);
+            if (!index) {
+                tsc_params_ = nullptr;
+                break;
+            }
+            f_tsc_[i++] = *index;
+        }
+    }
+}
+
+void time_audit::on_event(const event& e) {
+    if (!have_first_) {
+        first_ts_ = e.ts;
+        have_first_ = true;
+    }
+    std::uint64_t& last = last_ts_[e.stream];
+    if (e.ts < last)
+        ++out_of_order_;
+    last = std::max(last, e.ts);
+
+    const source_info& s = e.source();
+    if (s.layer == ltt::layer::xen) {
+        have_hypervisor_ = true;
+        after_hypervisor_ = 0; // guest events after this one are inside the span
+        if (context_.classes->is_loss(e.cls)) {
+            hypervisor_loss_ = true; // every vCPU's state is in doubt until it changes
+            refreshed_.clear();
+            return;
+        }
+        if (e.cls == runstate_ && runstate_ != nullptr) {
+            const vcpu_key v{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_dom_)),
+                             static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
+            refreshed_.insert(v);
+        } else if (e.cls == tsc_params_ && tsc_params_ != nullptr) {
+            ++tsc_params_events_;
+            const auto u = [&](int i) { return unsigned_at(*e.cls, e.payload, f_tsc_[i]); };
+            const vcpu_key v{static_cast<std::uint32_t>(u(0)), static_cast<std::uint32_t>(u(1))};
+            const auto now = std::make_tuple(u(2), u(3), signed_at(*e.cls, e.payload, f_tsc_[4]),
+                                             static_cast<std::uint32_t>(u(5)));
+            const auto [it, fresh] = tsc_params_seen_.try_emplace(v, now);
+            if (!fresh && it->second != now) {
+                ++tsc_params_changes_;
+                it->second = now;
+            }
+        }
+        return;
+    }
+    if (s.layer != ltt::layer::kernel || !s.domid || context_.classes->is_loss(e.cls))
+        return;
+    if (!have_hypervisor_)
+        ++before_hypervisor_;
+    else
+        ++after_hypervisor_;
+    const vcpu_key v{*s.domid, e.cpu};
+    const auto st =
+        context_.cpus != nullptr ? context_.cpus->state_of({v.first, v.second}) : std::nullopt;
+    if (!st || (hypervisor_loss_ && !refreshed_.contains(v))) {
+        ++guest_unchecked_;
+        return;
+    }
+    ++guest_checked_;
+    if (st->state != runstate::running) {
+        ++outside_running_;
+        ++per_vcpu_violations_[v];
+        if (examples_.size() < examples_n_)
+            examples_.push_back({e.ts, s.domain_name, std::string(e.cls->name), v.first, v.second,
+                                 std::string(state_name(st->state))});
+    }
+}
+
+result time_audit::finish() {
+    result r;
+    r.name = "audit";
+    r.title = "Time base audit";
+    table t{"checks", "Checks", {}, {}, {}};
+    t.columns = {{"check", "check", unit::text},
+                 {"count", "count", unit::count},
+                 {"verdict", "verdict", unit::text},
+                 {"detail", "detail", unit::text}};
+    const auto verdict = [](bool ok) { return std::string(ok ? "ok" : "VIOLATION"); };
+    t.rows.push_back(
+        {"guest events while their vCPU was not running", outside_running_,
+         guest_checked_ == 0 ? std::string("not checked") : verdict(outside_running_ == 0),
+         fmt::format("{} guest events checked against Xen's runstates, {} not "
+                     "checkable (no runstate yet, or after a hypervisor loss)",
+                     guest_checked_, guest_unchecked_)});
+    const std::uint64_t outside = have_hypervisor_ ? before_hypervisor_ + after_hypervisor_ : 0;
+    t.rows.push_back({"guest events outside the hypervisor trace's span", outside,
+                      have_hypervisor_ ? (outside == 0 ? std::string("ok") : std::string("note"))
+                                       : std::string("no hypervisor trace"),
+                      fmt::format("{} before its first event, {} after its last",
+                                  before_hypervisor_, have_hypervisor_ ? after_hypervisor_ : 0)});
+    t.rows.push_back({"events out of order in their own stream", out_of_order_,
+                      out_of_order_ == 0 ? std::string("ok") : std::string("note"),
+                      "overlapping packets; merged where their timestamps fall"});
+    t.rows.push_back({"tsc_params changes (PVH/HVM guest TSC)", tsc_params_changes_,
+                      tsc_params_changes_ == 0 ? std::string("ok") : std::string("note"),
+                      fmt::format("{} tsc_params events", tsc_params_events_)});
+    std::uint64_t odd_clocks = 0;
+    std::string clock_detail;
+    std::uint64_t hz = 0;
+    bool hz_mismatch = false;
+    for (const source_info* s : context_.sources) {
+        if (s->clock.unit != time_unit::tsc || !s->clock.host_tsc) {
+            ++odd_clocks;
+            clock_detail += fmt::format("{}{}: {}", clock_detail.empty() ? "" : "; ", s->path,
+                                        s->clock.unit == time_unit::ns
+                                            ? fmt::format("clock `{}` in ns", s->clock.name)
+                                            : std::string("guest TSC, not converted"));
+        }
+        if (s->clock.unit == time_unit::tsc && s->clock.freq_hz != 0) {
+            if (hz != 0 && hz != s->clock.freq_hz)
+                hz_mismatch = true;
+            hz = s->clock.freq_hz;
+        }
+    }
+    t.rows.push_back(
+        {"sources not on the host TSC", odd_clocks,
+         odd_clocks == 0 ? std::string("ok") : std::string("note"),
+         clock_detail.empty() ? std::string("every source is on the host TSC") : clock_detail});
+    t.rows.push_back({"TSC frequencies that disagree", std::uint64_t{hz_mismatch ? 1u : 0u},
+                      verdict(!hz_mismatch), "between sources that recorded one"});
+    r.tables.push_back(std::move(t));
+    if (!examples_.empty()) {
+        table x{"violations", "First violations", {}, {}, {}};
+        x.columns = {{"time", "time", unit::time},   {"source", "source", unit::text},
+                     {"domid", "dom", unit::id},     {"vcpu", "vcpu", unit::id},
+                     {"event", "event", unit::text}, {"xen_state", "Xen says", unit::text}};
+        for (const example& ex : examples_)
+            x.rows.push_back({ex.ts - first_ts_, ex.source, std::uint64_t{ex.domid},
+                              std::uint64_t{ex.vcpu}, ex.event, ex.state});
+        r.tables.push_back(std::move(x));
+    }
+    return r;
+}
+
+} // namespace ltt::viewer

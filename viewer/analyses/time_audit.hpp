@@ -1,0 +1,73 @@
+// analyses/time_audit.hpp - the time base checks printed at the top of every
+// report (DESIGN.md section 7): ltt-view merges traces from several layers
+// on one TSC, and says when that cannot be trusted.
+//
+//   guest events while not running   a guest kernel event on vCPU v of
+//       domain d at a time the hypervisor's runstate changes say d.v was
+//       not running: the guest's clock and Xen's disagree (or a guest TSC
+//       was not converted). Not checked for a vCPU until the hypervisor
+//       trace has said its state, nor after a hypervisor loss until its next
+//       runstate change.
+//   guest events outside the hypervisor's span   before its first or after
+//       its last event (the traces do not cover the same time).
+//   events out of order in their own stream   overlapping packets.
+//   tsc_params changes   a PVH/HVM vCPU's TSC ratio or offset changed
+//       during the trace (each conversion segment is exact, but say so).
+//   clocks   sources not on the host TSC (nanosecond clocks, guest TSCs not
+//       converted) and TSC frequencies that disagree.
+#pragma once
+
+#include "analysis.hpp"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace ltt::viewer {
+
+class time_audit final : public analysis {
+public:
+    explicit time_audit(const analysis_context& context, std::size_t examples = 10);
+    std::string_view name() const noexcept override { return "audit"; }
+    void on_event(const event& e) override;
+    result finish() override;
+
+    // Violations found (for a command's exit status or a test).
+    std::uint64_t violations() const noexcept { return outside_running_; }
+
+private:
+    using vcpu_key = std::pair<std::uint32_t, std::uint32_t>;
+    analysis_context context_;
+    std::size_t examples_n_;
+    const event_class* runstate_ = nullptr;
+    const event_class* tsc_params_ = nullptr;
+    std::size_t f_dom_ = 0, f_vcpu_ = 0;
+    std::size_t f_tsc_[6]{}; // tsc_params: domid, vcpu, ratio, frac_bits, offset, emulated
+    bool have_hypervisor_ = false;
+    std::uint64_t guest_checked_ = 0, guest_unchecked_ = 0, outside_running_ = 0;
+    std::uint64_t before_hypervisor_ = 0, after_hypervisor_ = 0;
+    std::uint64_t out_of_order_ = 0;
+    std::map<const stream_info*, std::uint64_t> last_ts_;
+    // After a hypervisor loss, the vCPUs whose runstate changed since: the
+    // others' states may be stale.
+    std::set<vcpu_key> refreshed_;
+    bool hypervisor_loss_ = false;
+    std::map<vcpu_key, std::uint64_t> per_vcpu_violations_;
+    std::map<vcpu_key, std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
+        tsc_params_seen_; // last (ratio, frac bits, offset, emulated) per vCPU
+    std::uint64_t tsc_params_changes_ = 0, tsc_params_events_ = 0;
+    struct example {
+        std::uint64_t ts;
+        std::string source, event;
+        std::uint32_t domid, vcpu;
+        std::string state;
+    };
+    std::vector<example> examples_;
+    bool have_first_ = false;
+    std::uint64_t first_ts_ = 0;
+};
+
+} // namespace ltt::viewer
