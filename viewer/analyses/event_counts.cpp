@@ -11,14 +11,27 @@ namespace ltt::viewer {
 
 event_counts::event_counts(const analysis_context& context) : context_(context) {}
 
-void event_counts::on_event(const event& e) {
+event_counts::per_cpu& event_counts::slot(const event& e) {
+    const std::uint32_t s = e.stream->index;
+    if (s >= by_stream_.size())
+        by_stream_.resize(s + 1);
+    auto& cpus = by_stream_[s];
+    if (e.cpu < cpus.size() && cpus[e.cpu] != nullptr)
+        return *cpus[e.cpu];
     const auto [src, new_source] = source_index_.try_emplace(e.stream->source, sources_.size());
     if (new_source)
         sources_.push_back(e.stream->source);
     auto [it, fresh] = cpus_.try_emplace(cpu_key{src->second, e.cpu});
-    per_cpu& c = it->second;
     if (fresh)
-        c.first = e.ts;
+        it->second.first = it->second.last = e.ts;
+    if (e.cpu >= cpus.size())
+        cpus.resize(e.cpu + 1, nullptr);
+    cpus[e.cpu] = &it->second;
+    return it->second;
+}
+
+void event_counts::on_event(const event& e) {
+    per_cpu& c = slot(e);
     c.first = std::min(c.first, e.ts);
     c.last = std::max(c.last, e.ts);
     if (context_.classes->is_loss(e.cls)) {
@@ -31,7 +44,9 @@ void event_counts::on_event(const event& e) {
         return;
     }
     ++c.events;
-    ++classes_[e.cls];
+    if (e.cls->id >= classes_.size())
+        classes_.resize(e.cls->id + 1, 0);
+    ++classes_[e.cls->id];
 }
 
 result event_counts::finish() {
@@ -87,8 +102,11 @@ result event_counts::finish() {
                        {"facility", "facility", unit::text},
                        {"event", "event", unit::text},
                        {"count", "count", unit::count}};
-    std::vector<std::pair<const event_class*, std::uint64_t>> sorted(classes_.begin(),
-                                                                     classes_.end());
+    std::vector<std::pair<const event_class*, std::uint64_t>> sorted;
+    for (std::size_t id = 0; id < classes_.size(); ++id) {
+        if (classes_[id] != 0)
+            sorted.emplace_back(&context_.classes->at(static_cast<class_id>(id)), classes_[id]);
+    }
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
         return a.second != b.second ? a.second > b.second : a.first->id < b.first->id;
     });

@@ -34,8 +34,13 @@ private:
                           std::uint64_t span, double hz);
 
     analysis_context context_;
+    per_cpu& slot(const event& e);
+
     std::map<cpu_key, per_cpu> cpus_;
-    std::map<const event_class*, std::uint64_t> classes_;
+    // The hot path: per_cpu entries by stream index, then CPU (map nodes
+    // do not move), and counts by class id.
+    std::vector<std::vector<per_cpu*>> by_stream_;
+    std::vector<std::uint64_t> classes_;
     std::vector<const source_info*> sources_; // in order of first event
     std::map<const source_info*, std::size_t> source_index_;
 };

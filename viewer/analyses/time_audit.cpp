@@ -52,7 +52,9 @@ void time_audit::on_event(const event& e) {
         first_ts_ = e.ts;
         have_first_ = true;
     }
-    std::uint64_t& last = last_ts_[e.stream];
+    if (e.stream->index >= last_ts_.size())
+        last_ts_.resize(e.stream->index + 1, 0);
+    std::uint64_t& last = last_ts_[e.stream->index];
     if (e.ts < last)
         ++out_of_order_;
     last = std::max(last, e.ts);

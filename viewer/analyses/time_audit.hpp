@@ -50,7 +50,7 @@ private:
     std::uint64_t guest_checked_ = 0, guest_unchecked_ = 0, outside_running_ = 0;
     std::uint64_t before_hypervisor_ = 0, after_hypervisor_ = 0;
     std::uint64_t out_of_order_ = 0;
-    std::map<const stream_info*, std::uint64_t> last_ts_;
+    std::vector<std::uint64_t> last_ts_; // by stream index
     // After a hypervisor loss, the vCPUs whose runstate changed since: the
     // others' states may be stale.
     std::set<vcpu_key> refreshed_;

@@ -7,7 +7,9 @@
 #include "../readers/open.hpp"
 #include "../state/cpu_tracker.hpp"
 
-#include <functional>
+#include "../merge/merger.hpp"
+
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -27,7 +29,32 @@ struct pipeline {
     // Merges and calls `consume` for every event (after the trackers saw
     // it). Progress goes to stderr when it is a terminal and reading takes
     // more than a second.
-    void run(const std::function<void(const event&)>& consume);
+    template <typename Consume> void run(Consume&& consume) {
+        merger merge(inputs.streams);
+        progress p(*this);
+        event e;
+        std::uint64_t n = 0;
+        while (merge.next(e)) {
+            cpus.update(e);
+            consume(e);
+            if ((++n & 0xfffff) == 0)
+                p.tick(n); // the clock is read once per million events only
+        }
+        p.done(n, merge.out_of_order());
+    }
+
+private:
+    class progress {
+    public:
+        explicit progress(pipeline& p);
+        void tick(std::uint64_t events);
+        void done(std::uint64_t events, std::uint64_t out_of_order);
+
+    private:
+        pipeline& p_;
+        std::chrono::steady_clock::time_point start_;
+        bool tty_ = false, shown_ = false;
+    };
 };
 
 } // namespace ltt::viewer

@@ -37,15 +37,22 @@ private:
         event_stream* stream = nullptr;
         std::uint64_t last_ts = 0;
     };
+    // The heap holds the keys themselves (not indices to look them up
+    // through): the comparisons are the merge's hot path.
+    struct key {
+        std::uint64_t ts;
+        std::uint32_t tie;  // the stream's merge index
+        std::uint32_t head; // into heads_
+        bool operator<(const key& o) const noexcept { return ts != o.ts ? ts < o.ts : tie < o.tie; }
+    };
 
-    bool before(std::size_t a, std::size_t b) const noexcept;
-    void sift_down(std::size_t i) noexcept;
+    void sift_down() noexcept;
     void sift_up(std::size_t i) noexcept;
     bool advance(head& h);
 
     std::vector<head> heads_;
-    std::vector<std::size_t> heap_;                      // indices into heads_
-    std::size_t pending_ = static_cast<std::size_t>(-1); // head handed out, to advance next
+    std::vector<key> heap_;
+    bool pending_ = false; // heap_[0]'s event was handed out: advance it first
     std::uint64_t out_of_order_ = 0;
 };
 
