@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -39,6 +40,8 @@ mapped_file::mapped_file(const std::filesystem::path& path) {
                                     fmt::format("{}: mmap", path.string()));
         }
         data_ = static_cast<const std::byte*>(p);
+        // Readers walk stream files front to back: read ahead.
+        ::madvise(p, size_, MADV_SEQUENTIAL);
     }
     ::close(fd);
 }
@@ -48,15 +51,31 @@ mapped_file::~mapped_file() {
 }
 
 mapped_file::mapped_file(mapped_file&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
+      released_(std::exchange(other.released_, 0)) {}
 
 mapped_file& mapped_file::operator=(mapped_file&& other) noexcept {
     if (this != &other) {
         release();
         data_ = std::exchange(other.data_, nullptr);
         size_ = std::exchange(other.size_, 0);
+        released_ = std::exchange(other.released_, 0);
     }
     return *this;
+}
+
+void mapped_file::done_before(std::size_t offset) noexcept {
+    constexpr std::size_t step = std::size_t{4} << 20;
+    if (data_ == nullptr || offset < released_ + step)
+        return;
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = std::min(offset, size_) / page * page;
+    if (end > released_) {
+        // A private read-only mapping of a file: dropping the pages loses
+        // nothing (they come back from the file if read again).
+        ::madvise(const_cast<std::byte*>(data_) + released_, end - released_, MADV_DONTNEED);
+        released_ = end;
+    }
 }
 
 void mapped_file::release() noexcept {

@@ -70,6 +70,8 @@ private:
         in_packet_ = p != nullptr;
         if (p == nullptr)
             return false;
+        // Memory stays bounded on traces larger than RAM.
+        map_.done_before(p->offset);
         const ltt::packet_header& h = p->header;
         cpu_ = h.cpu_id;
         // events_discarded counts since the trace started: its growth is
