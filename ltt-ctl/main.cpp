@@ -29,7 +29,7 @@ std::string source_spec(const std::string& s) {
         return "dir:" + absolute(s.substr(4));
     if (s.starts_with("kernel:"))
         return "kernel:" + absolute(s.substr(7));
-    if (s == "xen" || s == "kernel" || s.find(':') != std::string::npos)
+    if (s == "xen" || s == "kernel" || s == "ust" || s.find(':') != std::string::npos)
         return s;
     return "dir:" + absolute(s);
 }

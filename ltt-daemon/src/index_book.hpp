@@ -9,7 +9,9 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace lttd {
 
@@ -21,8 +23,19 @@ public:
     void write(const std::filesystem::path& root, ltt::session_index base, const std::string& key,
                ltt::index_domain part);
 
+    // The session has LTTng-UST traces under root/ust/ (`--source ust`):
+    // every directory there holding a CTF `metadata` is listed as a ust
+    // channel at each write; rewrite() lists what is there now.
+    void list_lttng_ust(bool on) { lttng_ust_ = on; }
+    void rewrite();
+
 private:
+    std::vector<ltt::index_domain> lttng_ust_domains() const;
+
     std::map<std::string, ltt::index_domain> parts_; // by trace directory
+    std::filesystem::path root_;
+    std::optional<ltt::session_index> base_;
+    bool lttng_ust_ = false;
 };
 
 } // namespace lttd

@@ -53,9 +53,9 @@ struct session_shared {
     std::optional<ltt::clock_origin> origin; // sampled at the first start
     std::string created;
     std::string hostname;
-    // The TSC frequency every part's metadata declares: Xen's when the
-    // hypervisor is recorded too (one clock class), else nullopt (each
-    // source's own).
+    // The TSC frequency every part's metadata declares (one clock class):
+    // Xen's when the hypervisor is recorded, else the first source's;
+    // nullopt with one source (its own).
     std::optional<std::uint64_t> tsc_hz;
     std::shared_ptr<index_book> book; // <output>/index.json
 };

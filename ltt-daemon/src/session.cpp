@@ -55,11 +55,29 @@ session::session(session_config config)
     shared_->clock_uuid = ltt::random_uuid();
     shared_->created = iso8601_now();
     shared_->hostname = host_name();
-    const auto& sources = config_.request.sources;
+    std::vector<std::string> sources;
+    for (const auto& src : config_.request.sources) {
+        if (src == "ust")
+            lttng_ust_ = true;
+        else
+            sources.push_back(src);
+    }
     if (sources.empty())
-        throw command_error("create: no source");
-    if (sources.size() > 1)
+        throw command_error(
+            lttng_ust_ ? "create: --source ust needs a source lttd records as well (xen, kernel): "
+                         "the clock lttng's traces join is theirs"
+                       : "create: no source");
+    if (sources.size() > 1 || lttng_ust_)
         shared_->book = std::make_shared<index_book>();
+    if (lttng_ust_) {
+        shared_->book->list_lttng_ust(true);
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(config_.request.output) / "ust",
+                                            ec);
+        if (ec)
+            throw command_error(
+                fmt::format("output {}/ust: {}", config_.request.output, ec.message()));
+    }
     for (const auto& src : sources) {
         recording_config rc;
         rc.request = config_.request;
@@ -94,12 +112,14 @@ session::session(session_config config)
                                                 parts_[k]->description(), parts_[i]->description(),
                                                 ch.trace_subdir));
     }
+    // One frequency for every part: the hypervisor's (Xen measured it),
+    // else the first source's.
+    shared_->tsc_hz = first.tsc_hz;
     for (const auto& p : parts_)
         if (p->channel().domain == ltt::trace_domain::hypervisor)
             shared_->tsc_hz = p->channel().tsc_hz;
-    if (shared_->tsc_hz)
-        for (const auto& p : parts_)
-            p->check_tsc(*shared_->tsc_hz);
+    for (const auto& p : parts_)
+        p->check_tsc(*shared_->tsc_hz);
 }
 
 session::~session() {
@@ -133,7 +153,12 @@ std::vector<std::size_t> session::parts_for(const std::string& pattern, std::str
     for (const auto i : candidates)
         if (parts_[i]->knows(bare))
             known.push_back(i);
-    if (known.size() > 1) {
+    // Several sources of one layer (two user-space producers) all get what
+    // names their layer's events; across layers a name must be qualified.
+    bool one_layer = true;
+    for (const auto i : known)
+        one_layer &= layer_of(parts_[i]->channel()) == layer_of(parts_[known.front()]->channel());
+    if (known.size() > 1 && !one_layer) {
         std::vector<std::string> options;
         for (const auto i : known)
             options.push_back(fmt::format("{}/{}", layer_of(parts_[i]->channel()), bare));
@@ -203,8 +228,12 @@ nlohmann::json session::start() {
 }
 
 nlohmann::json session::stop() {
-    if (parts_.size() == 1)
-        return parts_.front()->stop();
+    if (parts_.size() == 1) {
+        auto r = parts_.front()->stop();
+        if (shared_->book)
+            shared_->book->rewrite(); // lttng's traces, written meanwhile
+        return r;
+    }
     std::vector<std::string> errors;
     for (const auto& p : parts_)
         try {
@@ -214,6 +243,8 @@ nlohmann::json session::stop() {
         }
     if (!errors.empty())
         throw command_error(fmt::format("{}", fmt::join(errors, "; ")));
+    if (shared_->book)
+        shared_->book->rewrite();
     return summary();
 }
 
@@ -248,7 +279,7 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
 }
 
 nlohmann::json session::summary() const {
-    if (parts_.size() == 1)
+    if (parts_.size() == 1 && !lttng_ust_)
         return parts_.front()->summary();
     nlohmann::json j = parts_.front()->summary();
     std::vector<std::string> sources;
@@ -264,6 +295,8 @@ nlohmann::json session::summary() const {
         if (s.value("state", "") == "active")
             j["state"] = "active";
     }
+    if (lttng_ust_)
+        sources.push_back("ust");
     j["source"] = fmt::format("{}", fmt::join(sources, " + "));
     j["sources"] = sources;
     j["cpus"] = cpus;
@@ -271,7 +304,7 @@ nlohmann::json session::summary() const {
 }
 
 nlohmann::json session::status() const {
-    if (parts_.size() == 1)
+    if (parts_.size() == 1 && !lttng_ust_)
         return parts_.front()->status();
     nlohmann::json j = summary();
     nlohmann::json parts = nlohmann::json::array();
@@ -284,9 +317,11 @@ nlohmann::json session::status() const {
     }
     j["parts"] = parts;
     j["totals"] = totals;
-    j["clock"] = {
-        {"uuid", ltt::uuid_to_string(shared_->clock_uuid)},
-        {"tsc_hz", shared_->tsc_hz ? nlohmann::json(*shared_->tsc_hz) : nlohmann::json(nullptr)}};
+    // What lttng's clock plugin needs (tools/lttng-clock-tsc).
+    j["clock"] = {{"uuid", ltt::uuid_to_string(shared_->clock_uuid)},
+                  {"tsc_hz", shared_->tsc_hz.value_or(parts_.front()->channel().tsc_hz)}};
+    if (lttng_ust_)
+        j["lttng_ust_output"] = (std::filesystem::path(config_.request.output) / "ust").string();
     return j;
 }
 
@@ -294,6 +329,8 @@ nlohmann::json session::shutdown() noexcept {
     for (auto& p : parts_)
         p->shutdown();
     try {
+        if (shared_->book)
+            shared_->book->rewrite();
         return summary();
     } catch (const std::exception& e) {
         return {{"name", name()}, {"error", e.what()}};

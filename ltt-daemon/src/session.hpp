@@ -11,6 +11,10 @@
 // an unqualified name must belong to exactly one source ('*' to all).
 // With one source a session behaves, and answers, as that recording does.
 //
+// `--source ust` records nothing in lttd: it makes <output>/ust/ the place
+// where lttng (with tools/lttng-clock-tsc, given the session's clock uuid
+// and frequency from `status`) writes its traces, and index.json lists them.
+//
 // Not thread-safe: a session is used by its worker thread only
 // (session_worker.hpp).
 #pragma once
@@ -65,6 +69,7 @@ private:
     std::shared_ptr<session_shared> shared_;
     std::vector<std::unique_ptr<recording>> parts_;
     std::size_t snapshots_ = 0;
+    bool lttng_ust_ = false; // --source ust: lttng writes <output>/ust/
 };
 
 } // namespace lttd

@@ -46,8 +46,10 @@ struct create_request {
     std::string name;
     std::string output; // absolute
     // "dir:/abs/path", "xen", "kernel" or "kernel:/abs/path"; several record
-    // into one session (one trace directory each, one clock). JSON: a
-    // string for one, an array for several.
+    // into one session (one trace directory each, one clock). "ust" adds
+    // the LTTng-UST traces that lttng writes under <output>/ust/ on the
+    // session's clock (tools/lttng-clock-tsc). JSON: a string for one, an
+    // array for several.
     std::vector<std::string> sources;
     std::optional<ring_mode> mode;
     std::optional<std::uint64_t> subbuf_size; // a power of two

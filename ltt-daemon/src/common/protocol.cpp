@@ -108,7 +108,7 @@ std::string absolute_path(std::string path, std::string_view key) {
 }
 
 void check_source(const std::string& source) {
-    if (source == "xen" || source == "kernel")
+    if (source == "xen" || source == "kernel" || source == "ust")
         return;
     if (source.starts_with("dir:")) {
         absolute_path(source.substr(4), "source");
@@ -118,8 +118,8 @@ void check_source(const std::string& source) {
         absolute_path(source.substr(7), "source");
         return;
     }
-    fail("source", fmt::format("`{}` is not `dir:/absolute/path`, `xen`, `kernel` or "
-                               "`kernel:/absolute/path`",
+    fail("source", fmt::format("`{}` is not `dir:/absolute/path`, `xen`, `kernel`, "
+                               "`kernel:/absolute/path` or `ust`",
                                source));
 }
 
