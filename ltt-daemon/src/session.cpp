@@ -309,12 +309,20 @@ nlohmann::json session::status() const {
     nlohmann::json j = summary();
     nlohmann::json parts = nlohmann::json::array();
     nlohmann::json totals = nlohmann::json::object();
+    // Every part's CPUs, each saying whose (CPU numbers repeat across
+    // parts: physical CPUs, dom0's vCPUs).
+    nlohmann::json cpus = nlohmann::json::array();
     for (const auto& p : parts_) {
         auto st = p->status();
         for (const auto& [k, v] : st["totals"].items())
             totals[k] = totals.value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
+        for (auto c : st["cpus"]) {
+            c["source"] = p->description();
+            cpus.push_back(std::move(c));
+        }
         parts.push_back(std::move(st));
     }
+    j["cpus"] = cpus;
     j["parts"] = parts;
     j["totals"] = totals;
     // What lttng's clock plugin needs (tools/lttng-clock-tsc).
