@@ -20,7 +20,7 @@
 # What goes to $E2E_OUT: all/ (+ all.status.json), lossy/, snapshot-during/,
 # snapshot-after/, killed/, interrupts-*.txt, evtchn.txt, cost.json and the
 # ftrace stats, lttd.log, ltt-ctl.log.
-scale=${WORKLOAD_SCALE:-0.5}
+scale=${WORKLOAD_SCALE:-0.3}
 rounds=${WORKLOAD_ROUNDS:-2}
 cycles=${LOAD_CYCLES:-10}
 ctl_log="$E2E_OUT/ltt-ctl.log"
@@ -61,6 +61,16 @@ ftrace_off() {
 	echo >$T/trace
 }
 
+# Kernel warnings to the console as they happen, and a heartbeat: if dom0
+# ever stops, the console says when and what the kernel said last.
+dmesg -n 7
+(
+	n=0
+	while sleep 30; do
+		n=$((n + 30))
+		echo "dom0 heartbeat ${n}s" >/dev/console
+	done
+) &
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
 mount -t tracefs tracefs $T 2>/dev/null || true
 [ -d $T/events/sched ] || e2e_fail "no tracefs at $T"
