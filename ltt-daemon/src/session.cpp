@@ -234,12 +234,15 @@ nlohmann::json session::stop() {
             shared_->book->rewrite(); // lttng's traces, written meanwhile
         return r;
     }
+    // In the reverse order of start: the hypervisor (created first when
+    // named first) records until its guests stopped, so its trace spans
+    // theirs.
     std::vector<std::string> errors;
-    for (const auto& p : parts_)
+    for (auto it = parts_.rbegin(); it != parts_.rend(); ++it)
         try {
-            p->stop();
+            (*it)->stop();
         } catch (const command_error& e) {
-            errors.push_back(fmt::format("source {}: {}", p->description(), e.what()));
+            errors.push_back(fmt::format("source {}: {}", (*it)->description(), e.what()));
         }
     if (!errors.empty())
         throw command_error(fmt::format("{}", fmt::join(errors, "; ")));

@@ -213,9 +213,11 @@ def running_intervals(hv_events):
     return iv
 
 
-def time_base_violations(kevents, intervals, shift=0):
+def time_base_violations(kevents, intervals, hv_end, shift=0):
     """Kernel events of dom0's vCPU N outside every interval where Xen ran
-    d0vN (events before Xen's first record of that vCPU are not judged)."""
+    d0vN. Events before Xen's first record of that vCPU, or after the
+    hypervisor trace's last record (Xen no longer recording), are not
+    judged."""
     starts = {v: [s for s, _ in iv] for v, iv in intervals.items()}
     checked = violations = 0
     examples = []
@@ -226,7 +228,7 @@ def time_base_violations(kevents, intervals, shift=0):
         if not iv:
             continue
         t = tsc + shift
-        if t < iv[0][0]:
+        if t < iv[0][0] or t > hv_end:
             continue
         checked += 1
         k = bisect.bisect_right(starts[cpu], t) - 1
@@ -402,9 +404,10 @@ def main():
 
     # 4. time base
     iv = running_intervals(hv)
-    checked, viol, ex = time_base_violations(kev, iv)
-    _c2, viol_plus, _e = time_base_violations(kev, iv, SHIFT)
-    _c3, viol_minus, _e = time_base_violations(kev, iv, -SHIFT)
+    hv_end = max(e[0] for e in hv) if hv else 0
+    checked, viol, ex = time_base_violations(kev, iv, hv_end)
+    _c2, viol_plus, _e = time_base_violations(kev, iv, hv_end, SHIFT)
+    _c3, viol_minus, _e = time_base_violations(kev, iv, hv_end, -SHIFT)
     res["time_base"] = {"checked": checked, "violations": viol, "examples": ex,
                         "violations_shift_plus_100k": viol_plus,
                         "violations_shift_minus_100k": viol_minus,

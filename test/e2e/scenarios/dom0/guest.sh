@@ -8,7 +8,8 @@
 #    discard mode, every event, while the workload runs with its I/O on the
 #    host share (virtio interrupts routed to dom0) and ltt-e2e-evtchn binds
 #    and closes event channels; /proc/interrupts captured meanwhile.
-# 3. A kernel-only session with tiny buffers that loses records on purpose.
+# 3. A kernel-only session with tiny buffers that loses records on purpose
+#    (lttd stopped meanwhile).
 # 4. The same two sources as a flight recorder: a snapshot during the
 #    workload and one after it.
 # 5. LOAD_CYCLES times, while the workload runs and lttd records the
@@ -118,15 +119,24 @@ ctl_to /tmp/all.status.json status all --json
 e2e_ltt_ctl status all
 e2e_ltt_ctl destroy all
 rm -rf "$E2E_OUT/io"
+# Copied as soon as written (nothing measured from here on), so that a
+# later step running out of time still leaves them to check.
+cp -a /tmp/all "$E2E_OUT/"
+cp /tmp/all.status.json "$E2E_OUT/"
 
-# 3. losses on purpose: 2 x 4 KiB per vCPU
+# 3. losses on purpose: 2 x 4 KiB per vCPU, and lttd stopped (SIGSTOP)
+#    while the workload runs, so the buffers fill and the module discards
 e2e_ltt_ctl create lossy --source kernel --output /tmp/lossy --mode discard --subbuf-size 4k --subbufs 2
 e2e_ltt_ctl enable lossy '*'
 e2e_ltt_ctl start lossy
-ltt-e2e-workload --scale 0.2 --phases fork,io >/dev/null
+kill -STOP "$(cat /tmp/e2e-bg-lttd.pid)"
+ltt-e2e-workload --scale 0.1 --phases fork,io >/dev/null
+kill -CONT "$(cat /tmp/e2e-bg-lttd.pid)"
 e2e_ltt_ctl stop lossy
 ctl_to /tmp/lossy.status.json status lossy --json
 e2e_ltt_ctl destroy lossy
+cp -a /tmp/lossy "$E2E_OUT/"
+cp /tmp/lossy.status.json "$E2E_OUT/"
 
 # 4. flight recorder, both sources
 e2e_ltt_ctl create fr --source xen --source kernel --output /tmp/fr --mode overwrite --subbuf-size 64k --subbufs 8
@@ -141,6 +151,8 @@ e2e_ltt_ctl snapshot fr --output /tmp/snapshot-after
 e2e_ltt_ctl stop fr
 ctl_to /tmp/fr.status.json status fr --json
 e2e_ltt_ctl destroy fr
+cp -a /tmp/snapshot-during /tmp/snapshot-after "$E2E_OUT/"
+cp /tmp/fr.status.json "$E2E_OUT/"
 
 # 5. load/unload cycles while the workload runs and lttd records Xen
 e2e_ltt_ctl create hvbg --source xen --output /tmp/hvbg --mode discard
@@ -201,6 +213,6 @@ ltt-xenctl teardown >/dev/null 2>&1 || true
 e2e_log "lttd SIGKILLed; the module unloaded and loaded again"
 
 cat /proc/interrupts >"$E2E_OUT/interrupts-end.txt"
-cp -a /tmp/all /tmp/lossy /tmp/snapshot-during /tmp/snapshot-after /tmp/killed /tmp/k1 "/tmp/k$cycles" "$E2E_OUT/"
-cp /tmp/all.status.json /tmp/lossy.status.json /tmp/fr.status.json /tmp/k1.status.json "$E2E_OUT/"
+cp -a /tmp/killed /tmp/k1 "/tmp/k$cycles" "$E2E_OUT/"
+cp /tmp/k1.status.json "$E2E_OUT/"
 e2e_log "copied the traces to the share"
