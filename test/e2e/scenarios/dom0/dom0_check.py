@@ -452,6 +452,9 @@ def main():
     # 7. snapshots and the SIGKILL trace
     for d in ("snapshot-during", "snapshot-after", "killed"):
         path = os.path.join(share, d)
+        if not os.path.isdir(path):
+            problems.append("%s: missing (the scenario did not get that far)" % d)
+            continue
         sev, serr, src, _u = babeltrace(path)
         sother, _d, _m = stderr_problems(serr)
         sl = Counter(e[1] for e in sev)
@@ -462,8 +465,13 @@ def main():
             problems.append("%s: events per layer %s (both wanted)" % (d, dict(sl)))
 
     # 8. the kernel log
-    with open(os.path.join(share, "dmesg.txt"), errors="replace") as f:
-        bad = [l.strip() for l in f if re.search(r"Oops|BUG:|WARNING:|Call Trace|general protection", l)]
+    try:
+        with open(os.path.join(share, "dmesg.txt"), errors="replace") as f:
+            bad = [l.strip() for l in f
+                   if re.search(r"Oops|BUG:|WARNING:|Call Trace|general protection", l)]
+    except OSError as e:
+        bad = []
+        problems.append("dom0's kernel log: %s" % e)
     res["dmesg_bad_lines"] = bad[:10]
     if bad:
         problems.append("dom0's kernel log: %s" % bad[:3])
