@@ -89,5 +89,12 @@ xen-flask: deps-if-missing $(BUILD)/build.ninja
 	cmake --build $(BUILD) --target ltt_generated_xen
 	XEN_LTT_XSM=flask XEN_JOBS=$(JOBS) sh xen-patches/build-xen.sh $(BUILD)/generated/xen
 
+# ltt-guest.ko (kernel-patches/ltt-guest/) against the headers of the kernel
+# the e2e dom0 boots; fails on any header mismatch. Prints where it is.
+.PHONY: guest-module
+guest-module: $(BUILD)/build.ninja
+	cmake --build $(BUILD) --target ltt_generated_kernel
+	sh kernel-patches/ltt-guest/build.sh $(BUILD)/generated/kernel $(BUILD)/ltt-guest
+
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_TSAN)

@@ -27,7 +27,9 @@ std::string absolute(const std::string& p) {
 std::string source_spec(const std::string& s) {
     if (s.starts_with("dir:"))
         return "dir:" + absolute(s.substr(4));
-    if (s == "xen" || s.find(':') != std::string::npos)
+    if (s.starts_with("kernel:"))
+        return "kernel:" + absolute(s.substr(7));
+    if (s == "xen" || s == "kernel" || s == "ust" || s.find(':') != std::string::npos)
         return s;
     return "dir:" + absolute(s);
 }
@@ -49,17 +51,18 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
 
-    std::string name, output, source, mode, subbuf_size, snapshot_output;
+    std::string name, output, mode, subbuf_size, snapshot_output;
     std::uint32_t subbufs = 0, flush_ms = 0;
-    std::vector<std::string> facilities, events;
+    std::vector<std::string> facilities, events, sources;
 
     auto* create = app.add_subcommand("create", "create a session (stopped) for a source");
     create->add_option("NAME", name, "session name")->required();
     create->add_option("--output", output, "directory the trace (or snapshots) go to")->required();
     create
-        ->add_option("--source", source,
-                     "dir:PATH (a directory of per-CPU buffer files; a bare path works too) "
-                     "or xen")
+        ->add_option("--source", sources,
+                     "dir:PATH (a directory of per-CPU buffer files; a bare path works too), "
+                     "xen (the hypervisor), kernel (this kernel's ltt-guest.ko) or "
+                     "kernel:PATH; repeat it to record several into one session")
         ->required();
     create->add_option("--mode", mode, "discard or overwrite (flight recorder)")
         ->check(CLI::IsMember({"discard", "overwrite"}));
@@ -107,7 +110,8 @@ int main(int argc, char** argv) {
             lttd::create_request r;
             r.name = name;
             r.output = absolute(output);
-            r.source = source_spec(source);
+            for (const auto& src : sources)
+                r.sources.push_back(source_spec(src));
             if (!mode.empty())
                 r.mode = ltt::parse_ring_mode(mode);
             if (!subbuf_size.empty()) {

@@ -21,6 +21,14 @@ std::string s(const nlohmann::json& j, const char* key) {
 } // namespace
 
 std::string format_status(const nlohmann::json& st) {
+    // A session of several sources: each part as a session of its own.
+    if (const auto parts = st.find("parts"); parts != st.end() && parts->is_array()) {
+        std::string out = fmt::format("Session {}: {} ({} mode), {} sources on one clock\n",
+                                      s(st, "name"), s(st, "state"), s(st, "mode"), parts->size());
+        for (const auto& p : *parts)
+            out += format_status(p);
+        return out;
+    }
     std::string out;
     const auto& ch = st.value("channel", nlohmann::json::object());
     out += fmt::format("Session {}: {} ({} mode)\n", s(st, "name"), s(st, "state"), s(st, "mode"));

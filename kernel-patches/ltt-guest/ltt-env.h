@@ -12,8 +12,8 @@
  * release/acquire ordering.
  *
  * The module defines ltt_event_enabled[] (one byte per event id of the
- * kernel channel, LTT_NR_EVENTS of the generated ltt-facilities.h) and the
- * per-CPU pointer ltt_guest_cpu_buf.
+ * kernel channel, LTT_NR_EVENTS of the generated ltt-facilities.h), the
+ * per-CPU pointer ltt_guest_cpu_buf and ltt_guest_subbuf_closed().
  */
 #ifndef LTT_ENV_LINUX_H
 #define LTT_ENV_LINUX_H
@@ -159,6 +159,14 @@ static __always_inline uint64_t ltt_env_read_tsc_ordered(void)
 	return rdtsc_ordered();
 }
 #define ltt_env_read_tsc_ordered ltt_env_read_tsc_ordered
+
+/*
+ * Called by ring.h right after it closed a sub-buffer, in any context a
+ * tracepoint runs in (NMI and the scheduler's locked sections included):
+ * the module only queues an irq_work there, which wakes the consumer.
+ */
+void ltt_guest_subbuf_closed(struct ltt_buf *b);
+#define ltt_env_subbuf_closed(b) ltt_guest_subbuf_closed(b)
 
 /* Constant-size copies (most records) become plain moves. */
 #define ltt_env_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))

@@ -6,13 +6,17 @@
 
 #include <fmt/format.h>
 
+#include <ltt-guest.h> // kernel-patches/ltt-guest/uapi
+
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,8 +69,8 @@ std::vector<std::uint32_t> list_buffer_files(const std::filesystem::path& dir) {
 
 } // namespace
 
-directory_source::directory_source(std::filesystem::path dir)
-    : dir_(std::filesystem::absolute(dir).lexically_normal()) {
+directory_source::directory_source(std::filesystem::path dir, producer_kind kind)
+    : dir_(std::filesystem::absolute(dir).lexically_normal()), kind_(kind) {
     if (!dir_.has_filename() && dir_.has_parent_path() && dir_ != dir_.root_path())
         dir_ = dir_.parent_path(); // "/a/b/" -> "/a/b"
 }
@@ -76,7 +80,59 @@ directory_source::~directory_source() {
 }
 
 std::string directory_source::description() const {
-    return "dir:" + dir_.string();
+    return (kind_ == producer_kind::kernel_module ? "kernel:" : "dir:") + dir_.string();
+}
+
+void directory_source::open_enable_map() {
+    const auto enable_path = dir_ / enable_map_name;
+    enable_fd_.reset(::open(enable_path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (!enable_fd_)
+        throw source_error(fmt::format("{}: {}", enable_path.string(), std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(enable_fd_.get(), &st) != 0)
+        throw source_error(fmt::format("{}: {}", enable_path.string(), std::strerror(errno)));
+    if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != enable_map_size)
+        throw source_error(fmt::format("{}: must be a regular file of {} bytes (one per event id)",
+                                       enable_path.string(), enable_map_size));
+    if (::flock(enable_fd_.get(), LOCK_EX | LOCK_NB) != 0)
+        throw source_error(fmt::format(
+            "{}: {}", dir_.string(),
+            errno == EWOULDBLOCK
+                ? std::string("already consumed by another session (enable.map is locked)")
+                : fmt::format("flock enable.map: {}", std::strerror(errno))));
+}
+
+// ltt-guest.ko allocates its buffers with the geometry lttd asks for (the
+// defaults of its module parameters otherwise); the buffers must be free
+// (no event enabled, no file open), which the lock on enable.map and
+// zeroing it just before make so unless another program holds them.
+void directory_source::setup_kernel_geometry(const requested_geometry& geometry) {
+    if (!geometry.mode && !geometry.subbuf_size && !geometry.subbufs)
+        return;
+    channel_file current;
+    try {
+        current = read_channel_file(dir_ / channel_file_name);
+    } catch (const channel_error& e) {
+        throw source_error(e.what());
+    }
+    ltt_guest_setup s{};
+    s.mode = ltt::to_ltt_mode(geometry.mode.value_or(current.mode));
+    const std::uint64_t size = geometry.subbuf_size.value_or(current.subbuf_size());
+    const std::uint32_t count = geometry.subbufs.value_or(current.subbuf_count);
+    s.subbuf_order = static_cast<std::uint32_t>(std::countr_zero(size));
+    s.nr_subbufs_order = static_cast<std::uint32_t>(std::countr_zero(count));
+    if (s.mode == ltt::to_ltt_mode(current.mode) && size == current.subbuf_size() &&
+        count == current.subbuf_count)
+        return;
+    if (::ioctl(enable_fd_.get(), LTT_GUEST_SETUP, &s) != 0) {
+        const int err = errno;
+        throw source_error(fmt::format(
+            "{}: ltt-guest.ko cannot set up {} x {} sub-buffers in {} mode: {}", dir_.string(),
+            count, format_size(size), to_string(geometry.mode.value_or(current.mode)),
+            err == EBUSY ? "its buffers are in use (another program has a buffer file open)"
+            : err == EINVAL || err == E2BIG ? "out of the module's range"
+                                            : std::strerror(err)));
+    }
 }
 
 void directory_source::setup(const requested_geometry& geometry) {
@@ -88,6 +144,14 @@ void directory_source::setup(const requested_geometry& geometry) {
         fail(dir_, std::strerror(errno));
     if (!S_ISDIR(st.st_mode))
         fail(dir_, "not a directory");
+    const bool kernel = kind_ == producer_kind::kernel_module;
+    if (kernel) {
+        // Lock, disable everything (a killed lttd may have left events on),
+        // then the geometry: the module refuses it while tracing.
+        open_enable_map();
+        write_enable_map(true);
+        setup_kernel_geometry(geometry);
+    }
     try {
         channel_ = channel_from(read_channel_file(dir_ / channel_file_name));
     } catch (const channel_error& e) {
@@ -109,30 +173,21 @@ void directory_source::setup(const requested_geometry& geometry) {
         fail(channel_path, fmt::format("the producer has {} sub-buffers per CPU, not {}",
                                        channel_.subbuf_count(), *geometry.subbufs));
 
-    const auto enable_path = dir_ / enable_map_name;
-    enable_fd_.reset(::open(enable_path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-    if (!enable_fd_)
-        fail(enable_path, std::strerror(errno));
-    if (::fstat(enable_fd_.get(), &st) != 0)
-        fail(enable_path, std::strerror(errno));
-    if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != enable_map_size)
-        fail(enable_path,
-             fmt::format("must be a regular file of {} bytes (one per event id)", enable_map_size));
-    if (::flock(enable_fd_.get(), LOCK_EX | LOCK_NB) != 0)
-        fail(dir_, errno == EWOULDBLOCK
-                       ? std::string("already consumed by another session (enable.map is locked)")
-                       : fmt::format("flock enable.map: {}", std::strerror(errno)));
+    if (!kernel)
+        open_enable_map();
     enabled_.assign(channel_.event_count(), false);
     write_enable_map(true);
 
-    const auto notify_path = dir_ / notify_fifo_name;
-    // Read-write: with a writer always present (us), poll() never reports
-    // hang-up between two producers.
-    notify_fd_.reset(::open(notify_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
-    if (!notify_fd_)
-        fail(notify_path, std::strerror(errno));
-    if (::fstat(notify_fd_.get(), &st) != 0 || !S_ISFIFO(st.st_mode))
-        fail(notify_path, "not a FIFO");
+    if (!kernel) {
+        const auto notify_path = dir_ / notify_fifo_name;
+        // Read-write: with a writer always present (us), poll() never
+        // reports hang-up between two producers.
+        notify_fd_.reset(::open(notify_path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+        if (!notify_fd_)
+            fail(notify_path, std::strerror(errno));
+        if (::fstat(notify_fd_.get(), &st) != 0 || !S_ISFIFO(st.st_mode))
+            fail(notify_path, "not a FIFO");
+    }
 
     // Watch before listing, so a file appearing in between is not missed
     // (try_add() ignores a CPU mapped already).
@@ -145,7 +200,7 @@ void directory_source::setup(const requested_geometry& geometry) {
     parent_watch_ = ::inotify_add_watch(inotify_fd_.get(), dir_.parent_path().c_str(),
                                         IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR);
     for (const std::uint32_t cpu : list_buffer_files(dir_))
-        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_));
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_, kind_));
 }
 
 void directory_source::teardown() noexcept {
@@ -184,6 +239,9 @@ std::vector<int> directory_source::poll_fds() const {
         fds.push_back(notify_fd_.get());
     if (inotify_fd_ && !vanished_)
         fds.push_back(inotify_fd_.get());
+    for (const auto& [cpu, b] : buffers_)
+        if (b->fd() >= 0 && !removing_.contains(cpu))
+            fds.push_back(b->fd());
     return fds;
 }
 
@@ -196,7 +254,13 @@ std::vector<source_event> directory_source::handle_readable(int fd) {
         while (::read(notify_fd_.get(), buf, sizeof buf) > 0) {
         }
         events.push_back({source_event::kind::data, 0, {}});
+        return events;
     }
+    for (const auto& [cpu, b] : buffers_)
+        if (b->fd() == fd) {
+            b->acknowledge();
+            events.push_back({source_event::kind::data, cpu, {}});
+        }
     return events;
 }
 
@@ -215,7 +279,7 @@ void directory_source::try_add(std::uint32_t cpu, std::vector<source_event>& eve
     if (buffers_.contains(cpu) || vanished_)
         return;
     try {
-        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_));
+        buffers_.emplace(cpu, std::make_unique<mapped_buffer>(dir_, cpu, channel_, kind_));
         refused_.erase(cpu);
         events.push_back({source_event::kind::buffer_added, cpu, {}});
     } catch (const source_error& e) {
@@ -330,6 +394,45 @@ void directory_source::stop() {
 void directory_source::release(std::uint32_t cpu) {
     buffers_.erase(cpu);
     removing_.erase(cpu);
+}
+
+void directory_source::refresh_state() {
+    if (kind_ != producer_kind::kernel_module || !enable_fd_)
+        return;
+    if (::ioctl(enable_fd_.get(), LTT_GUEST_STATEDUMP) != 0)
+        throw source_error(fmt::format("{}: statedump: {}", dir_.string(), std::strerror(errno)));
+}
+
+subbuf_lender* directory_source::lender() noexcept {
+    // A user-space producer's slot table is lttd's to swap in place.
+    return kind_ == producer_kind::kernel_module && channel_.mode == ltt::ring_mode::overwrite ? this
+                                                                                          : nullptr;
+}
+
+std::optional<lent_subbuf> directory_source::get(std::uint32_t cpu) {
+    const auto it = buffers_.find(cpu);
+    if (it == buffers_.end())
+        throw source_error(fmt::format("{}: cpu {} has no buffer", dir_.string(), cpu));
+    ltt_guest_subbuf sb{};
+    if (::ioctl(it->second->fd(), LTT_GUEST_GET_SUBBUF, &sb) == 0)
+        return lent_subbuf{sb.offset, sb.size, sb.seq, false};
+    const int err = errno;
+    if (err == ENODATA)
+        return std::nullopt;
+    if (err == EIO) // held, but the packet is not sane: put() skips it
+        return lent_subbuf{sb.offset, 0, sb.seq, true};
+    throw source_error(fmt::format("{}: cpu {}: GET_SUBBUF: {}", it->second->path().string(), cpu,
+                                   std::strerror(err)));
+}
+
+void directory_source::put(std::uint32_t cpu) {
+    const auto it = buffers_.find(cpu);
+    if (it == buffers_.end())
+        throw source_error(fmt::format("{}: cpu {} has no buffer", dir_.string(), cpu));
+    if (::ioctl(it->second->fd(), LTT_GUEST_PUT_SUBBUF) != 0)
+        throw source_error(fmt::format("{}: cpu {}: PUT_SUBBUF: {} (the module's reader holds "
+                                       "nothing); the CPU is no longer read",
+                                       it->second->path().string(), cpu, std::strerror(errno)));
 }
 
 } // namespace lttd

@@ -10,6 +10,13 @@
 // Control: lttd writes enable.map with pwrite() (the producer maps it; all
 // zero means stopped) and holds an exclusive flock on it, so two sessions -
 // of this lttd or another - never consume one directory.
+//
+// The same class reads ltt-guest.ko's directory (`kernel`, `kernel:PATH`,
+// producer_kind::kernel_module), which has the same layout but no FIFO:
+// each buffer file polls readable when its CPU closed a sub-buffer; the
+// geometry requested at create is set up by the module (ioctl on
+// enable.map, before channel.json is read); flushes, overwrite-mode
+// sub-buffers and statedumps are asked of the module (mapped_buffer.hpp).
 #pragma once
 
 #include "mapped_buffer.hpp"
@@ -24,9 +31,9 @@
 
 namespace lttd {
 
-class directory_source final : public source {
+class directory_source final : public source, private subbuf_lender {
 public:
-    explicit directory_source(std::filesystem::path dir);
+    explicit directory_source(std::filesystem::path dir, producer_kind kind = producer_kind::files);
     ~directory_source() override;
 
     std::string description() const override;
@@ -42,8 +49,14 @@ public:
     void start() override;
     void stop() override;
     void release(std::uint32_t cpu) override;
+    void refresh_state() override;
+    subbuf_lender* lender() noexcept override;
 
 private:
+    std::optional<lent_subbuf> get(std::uint32_t cpu) override;
+    void put(std::uint32_t cpu) override;
+    void open_enable_map();
+    void setup_kernel_geometry(const requested_geometry& geometry);
     void write_enable_map(bool all_off);
     std::vector<source_event> read_inotify();
     void vanish(std::string why, std::vector<source_event>& events);
@@ -51,6 +64,7 @@ private:
     void try_add(std::uint32_t cpu, std::vector<source_event>& events);
 
     std::filesystem::path dir_;
+    producer_kind kind_;
     channel_info channel_;
     unique_fd enable_fd_;
     unique_fd notify_fd_;

@@ -6,12 +6,15 @@
 #include <lttd/directory_layout.hpp>
 #include <lttd/unique_fd.hpp>
 
+#include <ltt-guest.h> // kernel-patches/ltt-guest/uapi
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <vector>
@@ -19,8 +22,8 @@
 namespace lttd {
 
 mapped_buffer::mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu,
-                             const channel_info& channel)
-    : path_(dir / buffer_file_name(cpu)) {
+                             const channel_info& channel, producer_kind kind)
+    : path_(dir / buffer_file_name(cpu)), kind_(kind) {
     bus_guard::install();
     const auto fail = [&](const std::string& problem) {
         throw source_error(fmt::format("{}: {}", path_.string(), problem));
@@ -41,7 +44,9 @@ mapped_buffer::mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu
     // Map what the file really has (never more: pages past its end fault),
     // then check everything before anything else reads it - on a copy of
     // the control part, taken under the SIGBUS guard (the file may shrink).
-    base_ = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
+    const bool kernel = kind_ == producer_kind::kernel_module;
+    base_ = ::mmap(nullptr, size_, kernel ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED,
+                   fd.get(), 0);
     if (base_ == MAP_FAILED) {
         base_ = nullptr;
         fail(fmt::format("mmap: {}", std::strerror(errno)));
@@ -57,6 +62,16 @@ mapped_buffer::mapped_buffer(const std::filesystem::path& dir, std::uint32_t cpu
     }
     cons_offset_ = layout.cons_offset;
     data_offset_ = layout.data_offset;
+    if (kernel) {
+        cons_map_ = ::mmap(nullptr, layout_page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(),
+                           static_cast<off_t>(cons_offset_));
+        if (cons_map_ == MAP_FAILED) {
+            cons_map_ = nullptr;
+            release();
+            fail(fmt::format("mmap of the consumer page: {}", std::strerror(errno)));
+        }
+        fd_ = std::move(fd);
+    }
     ltt_buf_config cfg{};
     cfg.cpu = cpu;
     cfg.mode = ltt::to_ltt_mode(channel.mode);
@@ -77,6 +92,9 @@ mapped_buffer::~mapped_buffer() {
 }
 
 void mapped_buffer::release() noexcept {
+    if (cons_map_)
+        ::munmap(cons_map_, layout_page_size);
+    cons_map_ = nullptr;
     if (!base_)
         return;
     bus_guard::remove_range(base_);
@@ -90,13 +108,28 @@ buffer_view mapped_buffer::view() const noexcept {
     v.cpu = flusher_.cpu;
     v.ctl = base;
     v.ctl_len = cons_offset_;
-    v.cons = base + cons_offset_;
+    v.cons = cons_map_ ? cons_map_ : base + cons_offset_;
     v.data = base + data_offset_;
     v.data_len = size_ - data_offset_;
     return v;
 }
 
+void mapped_buffer::acknowledge() const noexcept {
+    std::uint64_t closed = 0;
+    if (fd_)
+        (void)!::read(fd_.get(), &closed, sizeof closed);
+}
+
 int mapped_buffer::flush(int switch_flags) {
+    if (kind_ == producer_kind::kernel_module) {
+        // The module switches on the buffer's own CPU (its writers' atomics
+        // are CPU-local).
+        const int r =
+            ::ioctl(fd_.get(), LTT_GUEST_SWITCH, static_cast<unsigned long>(switch_flags));
+        if (r >= 0)
+            return r;
+        return errno == ENOSPC ? -1 : flush_failed;
+    }
     int result = flush_failed;
     const bool done = bus_guard::run([&] {
         // ring.h trusts the slot entries of overwrite mode: check them first.

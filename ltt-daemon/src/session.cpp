@@ -2,32 +2,18 @@
 
 #include "clock_sample.hpp"
 #include "log.hpp"
-#include "source_factory.hpp"
-
-#include <lttd/size_parse.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
-#include <poll.h>
-#include <system_error>
+#include <map>
 #include <unistd.h>
 
 namespace lttd {
 
 namespace {
-
-constexpr std::uint32_t default_flush_interval_ms = 1000;
-constexpr std::size_t max_problems_kept = 20;
-// How long stop and snapshot wait for a record being committed into a
-// sub-buffer that was already closed (a writer preempted mid-record).
-constexpr auto commit_grace = std::chrono::milliseconds(500);
-
-const char* const lost_names[LTT_LOST_NR] = {"full", "overwritten", "busy", "nested", "too_big"};
 
 std::string host_name() {
     char host[256] = {};
@@ -44,608 +30,362 @@ std::string compact_utc_now() {
                        t.tm_hour, t.tm_min, t.tm_sec);
 }
 
+// The layer names a qualifier may use for a source's channel.
+bool layer_matches(std::string_view layer, const channel_info& ch) {
+    switch (ch.domain) {
+    case ltt::layer::xen:
+        return layer == "xen" || layer == "hypervisor";
+    case ltt::layer::kernel:
+        return layer == "kernel";
+    case ltt::layer::ust:
+        return layer == "ust";
+    }
+    return false;
+}
+
+std::string layer_of(const channel_info& ch) {
+    return std::string(ltt::to_string(ch.domain));
+}
+
 } // namespace
 
 session::session(session_config config)
-    : config_(std::move(config)),
-      state_(config_.request.mode.value_or(ltt::ring_mode::discard) == ltt::ring_mode::overwrite),
-      flush_interval_(config_.request.flush_interval_ms.value_or(default_flush_interval_ms)) {
-    const create_request& req = config_.request;
-    try {
-        source_ = make_source(req.source);
-        source_->setup({req.subbuf_size, req.subbufs, req.mode});
-        channel_ = source_->channel();
-        // The source's mode is the session's (the producer may have chosen it).
-        state_ = session_state(channel_.mode == ltt::ring_mode::overwrite);
-        catalog_ = std::make_unique<facility_catalog>(channel_, config_.facility_dirs);
-        enabled_.assign(catalog_->event_count(), false);
-        clock_uuid_ = ltt::random_uuid();
-        created_ = iso8601_now();
-        hostname_ = host_name();
-        // Everything the metadata needs is known now: fail at create, not
-        // at start.
-        (void)make_metadata();
-        check_output_root();
-        for (const auto& view : source_->buffers())
-            add_cpu(view.cpu);
-    } catch (const source_error& e) {
-        throw command_error(e.what());
-    } catch (const catalog_error& e) {
-        throw command_error(e.what());
+    : config_(std::move(config)), shared_(std::make_shared<session_shared>()) {
+    shared_->clock_uuid = ltt::random_uuid();
+    shared_->created = iso8601_now();
+    shared_->hostname = host_name();
+    std::vector<std::string> sources;
+    for (const auto& src : config_.request.sources) {
+        if (src == "ust")
+            lttng_ust_ = true;
+        else
+            sources.push_back(src);
     }
-    log("session {}: created ({}, {} mode, {} CPUs, {} x {} sub-buffers) -> {}", name(),
-        source_->description(), to_string(channel_.mode), cpus_.size(), channel_.subbuf_count(),
-        format_size(channel_.subbuf_size()), req.output);
+    if (sources.empty())
+        throw command_error(
+            lttng_ust_ ? "create: --source ust needs a source lttd records as well (xen, kernel): "
+                         "the clock lttng's traces join is theirs"
+                       : "create: no source");
+    if (sources.size() > 1 || lttng_ust_)
+        shared_->book = std::make_shared<index_book>();
+    if (lttng_ust_) {
+        shared_->book->list_lttng_ust(true);
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(config_.request.output) / "ust",
+                                            ec);
+        if (ec)
+            throw command_error(
+                fmt::format("output {}/ust: {}", config_.request.output, ec.message()));
+    }
+    for (const auto& src : sources) {
+        recording_config rc;
+        rc.request = config_.request;
+        rc.source = src;
+        rc.facility_dirs = config_.facility_dirs;
+        rc.guard = config_.guard;
+        rc.shared = shared_;
+        try {
+            parts_.push_back(std::make_unique<recording>(std::move(rc)));
+        } catch (const command_error& e) {
+            if (sources.size() == 1)
+                throw;
+            throw command_error(fmt::format("source {}: {}", src, e.what()));
+        }
+    }
+    if (parts_.size() == 1)
+        return;
+    // One session, one clock and one mode; two parts never share a trace
+    // directory.
+    const auto& first = parts_.front()->channel();
+    for (std::size_t i = 1; i < parts_.size(); i++) {
+        const auto& ch = parts_[i]->channel();
+        if (ch.mode != first.mode)
+            throw command_error(fmt::format(
+                "sources {} ({} mode) and {} ({} mode) cannot record in one session: a session "
+                "has one mode (--mode)",
+                parts_.front()->description(), to_string(first.mode), parts_[i]->description(),
+                to_string(ch.mode)));
+        for (std::size_t k = 0; k < i; k++)
+            if (parts_[k]->channel().trace_subdir == ch.trace_subdir)
+                throw command_error(fmt::format("sources {} and {} both write {}/",
+                                                parts_[k]->description(), parts_[i]->description(),
+                                                ch.trace_subdir));
+    }
+    // One frequency for every part: the hypervisor's (Xen measured it),
+    // else the first source's.
+    shared_->tsc_hz = first.tsc_hz;
+    for (const auto& p : parts_)
+        if (p->channel().domain == ltt::layer::xen)
+            shared_->tsc_hz = p->channel().tsc_hz;
+    for (const auto& p : parts_)
+        p->check_tsc(*shared_->tsc_hz);
 }
 
 session::~session() {
     shutdown();
 }
 
-void session::check_output_root() {
-    const std::filesystem::path out = config_.request.output;
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-        throw command_error(fmt::format("output {}: {}", out.string(), ec.message()));
-    if (!std::filesystem::is_directory(out, ec))
-        throw command_error(fmt::format("output {}: not a directory", out.string()));
-    // Root may write anywhere except on a read-only file system; a real file
-    // tells the truth where access() would not.
-    std::string probe = (out / ".lttd-probe-XXXXXX").string();
-    const int fd = ::mkstemp(probe.data());
-    if (fd < 0)
-        throw command_error(
-            fmt::format("output {}: not writable: {}", out.string(), std::strerror(errno)));
-    ::close(fd);
-    ::unlink(probe.c_str());
-    if (std::filesystem::exists(out / "index.json", ec) ||
-        std::filesystem::exists(out / channel_.trace_subdir / "metadata", ec))
-        throw command_error(
-            fmt::format("output {} already holds a trace; choose another directory", out.string()));
-}
-
-std::string session::make_metadata() const {
-    ltt::metadata_params p;
-    p.trace_uuid = channel_.uuid;
-    p.clock_uuid = clock_uuid_;
-    p.domain = channel_.domain;
-    p.xen_domid = channel_.xen_domid;
-    p.hostname = hostname_;
-    p.tsc_hz = channel_.tsc_hz;
-    p.origin = origin_.value_or(sample_clock_origin());
-    p.creation_datetime = created_;
-    p.trace_name = name();
-    p.extra_env = {{"producer_name", channel_.name}, {"producer_pid", channel_.producer_pid}};
-    return catalog_->metadata(p);
-}
-
-trace_identity session::identity() const {
-    return {name(), created_, hostname_, clock_uuid_};
-}
-
-void session::note(std::string message) {
-    log("session {}: {}", name(), message);
-    problems_.push_back(std::move(message));
-    while (problems_.size() > max_problems_kept)
-        problems_.pop_front();
-}
-
-void session::add_cpu(std::uint32_t id) {
-    const auto view = source_->buffer(id);
-    if (!view)
-        return;
-    cpu c;
-    try {
-        c.consumer = std::make_unique<buffer_consumer>(*view, channel_, source_->lender());
-    } catch (const source_error& e) {
-        note(e.what());
-        return;
-    }
-    cpus_[id] = std::move(c);
-    if (trace_ && !output_failed_) {
-        try {
-            trace_->add_stream(id);
-        } catch (const std::system_error& e) {
-            output_failed(e.what());
+std::vector<std::size_t> session::parts_for(const std::string& pattern, std::string& bare) const {
+    std::vector<std::size_t> candidates;
+    const auto slash = pattern.find('/');
+    if (slash != std::string::npos) {
+        const std::string_view layer = std::string_view(pattern).substr(0, slash);
+        bare = pattern.substr(slash + 1);
+        for (std::size_t i = 0; i < parts_.size(); i++)
+            if (layer_matches(layer, parts_[i]->channel()))
+                candidates.push_back(i);
+        if (candidates.empty()) {
+            std::vector<std::string> layers;
+            for (const auto& p : parts_)
+                layers.push_back(layer_of(p->channel()));
+            throw command_error(fmt::format("`{}`: this session records no layer `{}` (it has: {})",
+                                            pattern, layer, fmt::join(layers, ", ")));
         }
+    } else {
+        bare = pattern;
+        for (std::size_t i = 0; i < parts_.size(); i++)
+            candidates.push_back(i);
     }
-}
-
-std::vector<int> session::flush(const std::vector<std::uint32_t>& ids, flush_kind kind) {
-    const std::vector<int> results = source_->flush(ids, kind);
-    bool failed = false;
-    for (std::size_t k = 0; k < ids.size() && k < results.size(); k++) {
-        if (results[k] != flush_failed)
-            continue;
-        failed = true;
-        const auto it = cpus_.find(ids[k]);
-        if (it != cpus_.end() && it->second.consumer && !it->second.consumer->broken())
-            it->second.consumer->set_broken(
-                fmt::format("the buffer cannot be flushed ({}); no longer read",
-                            source_->description().starts_with("dir:")
-                                ? "its file shrank while mapped (truncated?) or its slots are "
-                                  "not sane"
-                                : "the producer's buffers are gone"));
+    if (bare == "*" || bare == "all")
+        return candidates;
+    std::vector<std::size_t> known;
+    for (const auto i : candidates)
+        if (parts_[i]->knows(bare))
+            known.push_back(i);
+    // Several sources of one layer (two user-space producers) all get what
+    // names their layer's events; across layers a name must be qualified.
+    bool one_layer = true;
+    for (const auto i : known)
+        one_layer &= layer_of(parts_[i]->channel()) == layer_of(parts_[known.front()]->channel());
+    if (known.size() > 1 && !one_layer) {
+        std::vector<std::string> options;
+        for (const auto i : known)
+            options.push_back(fmt::format("{}/{}", layer_of(parts_[i]->channel()), bare));
+        throw command_error(fmt::format("`{}` names events of several sources: say {}", pattern,
+                                        fmt::join(options, " or ")));
     }
-    if (failed)
-        report_consumer_problems();
-    return results;
-}
-
-void session::remove_cpu(std::uint32_t id) {
-    const auto it = cpus_.find(id);
-    if (it == cpus_.end() || it->second.removed)
-        return;
-    it->second.removed = true;
-    // Overwrite mode keeps the (unlinked) buffer mapped: its records belong
-    // in the next snapshot.
-    if (channel_.mode == ltt::ring_mode::overwrite)
-        return;
-    if (trace_ && !output_failed_ && it->second.consumer) {
-        // Drained to its end: what is committed, then the final loss count.
-        try {
-            flush({id}, flush_kind::active);
-            drain_all(*trace_, {id});
-            if (it->second.consumer->lost_total() != trace_->last_events_discarded(id).value_or(0))
-                flush({id}, flush_kind::empty);
-            drain_all(*trace_, {id});
-        } catch (const std::system_error& e) {
-            output_failed(e.what());
-        }
+    if (known.empty()) {
+        // The part's own message says what it has.
+        if (candidates.size() == 1)
+            return candidates;
+        throw command_error(fmt::format(
+            "no facility or event `{}` in any source of this session (qualify it by layer, "
+            "e.g. xen/sched, kernel/irq; `ltt-ctl status {}` lists the facilities)",
+            pattern, name()));
     }
-    report_consumer_problems();
-    it->second.consumer.reset();
-    source_->release(id);
-}
-
-void session::drain_cpu_fully(packet_sink& sink, std::uint32_t id) {
-    auto& c = cpus_.at(id);
-    if (!c.consumer)
-        return;
-    // Bounded by what the buffer can hold, plus what writers add meanwhile.
-    for (unsigned round = 0; round < 64; round++)
-        if (c.consumer->drain(sink, channel_.subbuf_count()) == 0)
-            break;
-}
-
-void session::drain_all(packet_sink& sink, const std::vector<std::uint32_t>& ids) {
-    const auto deadline = std::chrono::steady_clock::now() + commit_grace;
-    for (;;) {
-        for (const auto id : ids)
-            drain_cpu_fully(sink, id);
-        std::optional<std::uint32_t> waiting;
-        for (const auto id : ids) {
-            const auto& c = cpus_.at(id);
-            if (c.consumer && c.consumer->closed_not_ready() > 0)
-                waiting = id;
-        }
-        if (!waiting)
-            return;
-        if (std::chrono::steady_clock::now() >= deadline) {
-            note(fmt::format("cpu {}: a closed sub-buffer is still not fully committed after {} "
-                             "ms (a writer stopped inside a record?); left in the buffer",
-                             *waiting, commit_grace.count()));
-            return;
-        }
-        // A writer is finishing a record in a sub-buffer already closed: no
-        // notification exists for that, and it takes microseconds.
-        ::poll(nullptr, 0, 1);
-    }
-}
-
-void session::report_consumer_problems() {
-    for (auto& [id, c] : cpus_) {
-        if (!c.consumer || c.consumer->problem().empty() ||
-            c.consumer->problem() == c.reported_problem)
-            continue;
-        c.reported_problem = c.consumer->problem();
-        note(c.consumer->broken()
-                 ? fmt::format("cpu {}: buffer no longer read: {}", id, c.reported_problem)
-                 : c.reported_problem);
-    }
-}
-
-void session::output_failed(const std::string& what) {
-    if (output_failed_)
-        return;
-    output_failed_ = true;
-    const std::string reason = fmt::format("writing the trace failed: {}", what);
-    note(reason + "; recording stopped, the trace keeps every packet written before");
-    try {
-        source_->stop();
-    } catch (const source_error& e) {
-        note(e.what());
-    }
-    state_.on_failed(reason);
-    if (trace_) {
-        // Whole packets only are on disk; close what can be closed.
-        try {
-            trace_->close();
-        } catch (const std::exception& e) {
-            note(e.what());
-        }
-        try {
-            trace_->write_index();
-        } catch (const std::exception& e) {
-            note(fmt::format("index.json not written: {}", e.what()));
-        }
-    }
-}
-
-void session::finish_recording() {
-    try {
-        source_->stop();
-    } catch (const source_error& e) {
-        note(e.what());
-    }
-    if (!trace_ || output_failed_)
-        return;
-    std::vector<std::uint32_t> ids;
-    for (const auto& [id, c] : cpus_)
-        if (c.consumer)
-            ids.push_back(id);
-    try {
-        flush(ids, flush_kind::active);
-        drain_all(*trace_, ids);
-        // Losses after the last packet: an empty packet carries the count.
-        std::vector<std::uint32_t> counts;
-        for (const auto id : ids) {
-            const auto& c = cpus_.at(id);
-            if (!c.consumer->broken() &&
-                c.consumer->lost_total() != trace_->last_events_discarded(id).value_or(0))
-                counts.push_back(id);
-        }
-        const auto results = flush(counts, flush_kind::empty);
-        for (std::size_t k = 0; k < counts.size(); k++)
-            if (results[k] == -1)
-                note(fmt::format("cpu {}: no room for the packet carrying the final loss count",
-                                 counts[k]));
-        drain_all(*trace_, ids);
-        report_consumer_problems();
-        trace_->sync();
-        trace_->write_index();
-    } catch (const std::system_error& e) {
-        output_failed(e.what());
-    }
+    return known;
 }
 
 nlohmann::json session::enable(const std::vector<std::string>& events, bool on) {
-    std::vector<std::uint32_t> ids;
+    if (parts_.size() == 1)
+        return parts_.front()->enable(events, on);
+    std::map<std::size_t, std::vector<std::string>> per_part;
     for (const auto& e : events) {
-        try {
-            const auto found = catalog_->resolve(e);
-            ids.insert(ids.end(), found.begin(), found.end());
-        } catch (const catalog_error& err) {
-            throw command_error(err.what());
-        }
-    }
-    for (const auto id : ids)
-        enabled_.at(id) = on;
-    try {
-        source_->set_events(enabled_);
-    } catch (const source_error& e) {
-        throw command_error(e.what());
+        std::string bare;
+        for (const auto i : parts_for(e, bare))
+            per_part[i].push_back(bare);
     }
     nlohmann::json names = nlohmann::json::array();
-    for (const auto id : ids)
-        names.push_back(catalog_->event_name(id));
+    for (const auto& [i, patterns] : per_part) {
+        const auto r = parts_[i]->enable(patterns, on);
+        for (const auto& n : r.at(on ? "enabled" : "disabled"))
+            names.push_back(
+                fmt::format("{}/{}", layer_of(parts_[i]->channel()), n.get<std::string>()));
+    }
     std::size_t count = 0;
-    for (const bool b : enabled_)
-        count += b;
+    for (const auto& p : parts_)
+        count += p->events_enabled();
     return {{on ? "enabled" : "disabled", names}, {"events_enabled", count}};
 }
 
 nlohmann::json session::start() {
-    if (auto why = state_.can_start())
-        throw command_error(fmt::format("session {}: cannot start: {}", name(), *why));
-    if (std::find(enabled_.begin(), enabled_.end(), true) == enabled_.end())
-        throw command_error(fmt::format("session {}: no event enabled (ltt-ctl enable {} "
-                                        "EVENT|FACILITY|'*' first)",
-                                        name(), name()));
-    if (!origin_)
-        origin_ = sample_clock_origin();
-    if (channel_.mode == ltt::ring_mode::discard && !trace_) {
+    if (parts_.size() == 1)
+        return parts_.front()->start();
+    if (!shared_->origin)
+        shared_->origin = sample_clock_origin();
+    for (const auto& p : parts_)
+        if (p->events_enabled() == 0)
+            throw command_error(fmt::format("session {}: no event enabled for source {} (ltt-ctl "
+                                            "enable {} {}/'*' first)",
+                                            name(), p->description(), name(),
+                                            layer_of(p->channel())));
+    for (std::size_t i = 0; i < parts_.size(); i++) {
         try {
-            trace_ = std::make_unique<trace_output>(config_.request.output, channel_,
-                                                    make_metadata(), identity(), config_.guard);
-            for (const auto& [id, c] : cpus_)
-                if (c.consumer)
-                    trace_->add_stream(id);
-            trace_->write_index();
-        } catch (const catalog_error& e) {
-            trace_.reset();
-            throw command_error(e.what());
-        } catch (const std::exception& e) {
-            trace_.reset();
-            throw command_error(fmt::format("output: {}", e.what()));
+            parts_[i]->start();
+        } catch (const command_error& e) {
+            // All or nothing: the parts started already stop again.
+            for (std::size_t k = 0; k < i; k++)
+                try {
+                    parts_[k]->stop();
+                } catch (const command_error&) {
+                }
+            throw command_error(fmt::format("source {}: {}", parts_[i]->description(), e.what()));
         }
     }
-    try {
-        source_->set_events(enabled_);
-        source_->start();
-    } catch (const source_error& e) {
-        throw command_error(e.what());
-    }
-    state_.on_started();
-    log("session {}: started", name());
+    log("session {}: started ({} sources)", name(), parts_.size());
     return summary();
 }
 
 nlohmann::json session::stop() {
-    if (auto why = state_.can_stop())
-        throw command_error(fmt::format("session {}: cannot stop: {}", name(), *why));
-    if (channel_.mode == ltt::ring_mode::discard)
-        finish_recording();
-    else
+    if (parts_.size() == 1) {
+        auto r = parts_.front()->stop();
+        if (shared_->book)
+            shared_->book->rewrite(); // lttng's traces, written meanwhile
+        return r;
+    }
+    // In the reverse order of start: the hypervisor (created first when
+    // named first) records until its guests stopped, so its trace spans
+    // theirs.
+    std::vector<std::string> errors;
+    for (auto it = parts_.rbegin(); it != parts_.rend(); ++it)
         try {
-            source_->stop();
-        } catch (const source_error& e) {
-            note(e.what());
+            (*it)->stop();
+        } catch (const command_error& e) {
+            errors.push_back(fmt::format("source {}: {}", (*it)->description(), e.what()));
         }
-    if (state_.phase() == session_phase::active)
-        state_.on_stopped();
-    log("session {}: stopped", name());
-    if (state_.failure())
-        throw command_error(fmt::format("session {}: stopped, but {}", name(), *state_.failure()));
+    if (!errors.empty())
+        throw command_error(fmt::format("{}", fmt::join(errors, "; ")));
+    if (shared_->book)
+        shared_->book->rewrite();
     return summary();
 }
 
 nlohmann::json session::snapshot(const std::optional<std::string>& output) {
-    if (auto why = state_.can_snapshot())
-        throw command_error(fmt::format("session {}: cannot snapshot: {}", name(), *why));
     const std::filesystem::path dir =
         output ? std::filesystem::path(*output)
                : std::filesystem::path(config_.request.output) /
-                     fmt::format("snapshot-{}-{}", snapshots_.size() + 1, compact_utc_now());
+                     fmt::format("snapshot-{}-{}", snapshots_ + 1, compact_utc_now());
     std::error_code ec;
     if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
         throw command_error(
             fmt::format("snapshot output {} exists and is not empty", dir.string()));
-    // The domains (threads...) the snapshot's records refer to may have
-    // been created long before its oldest record: describe them again.
-    try {
-        source_->refresh_state();
-    } catch (const source_error& e) {
-        note(fmt::format("snapshot without a fresh statedump: {}", e.what()));
+    if (parts_.size() == 1) {
+        auto r = parts_.front()->snapshot(dir, nullptr);
+        snapshots_++;
+        return r;
     }
-    std::vector<std::uint32_t> ids;
-    for (const auto& [id, c] : cpus_)
-        if (c.consumer && !c.consumer->broken())
-            ids.push_back(id);
-    // Close every CPU's current sub-buffer first, so all CPUs are cut at
-    // (nearly) the same moment, then take what each holds.
-    flush(ids, flush_kind::active);
-    nlohmann::json cpus = nlohmann::json::array();
+    auto book = std::make_shared<index_book>();
+    nlohmann::json parts = nlohmann::json::array();
     std::uint64_t packets = 0, bytes = 0, records = 0;
-    try {
-        trace_output snap(dir, channel_, make_metadata(), identity(), config_.guard);
-        for (const auto id : ids)
-            snap.add_stream(id);
-        drain_all(snap, ids);
-        // Every CPU gets at least one packet: its loss count.
-        std::vector<std::uint32_t> empty;
-        for (const auto id : ids)
-            if (!snap.last_events_discarded(id))
-                empty.push_back(id);
-        flush(empty, flush_kind::empty);
-        drain_all(snap, ids);
-        snap.close();
-        snap.write_index();
-        for (const auto& s : snap.stats()) {
-            auto& c = cpus_.at(s.cpu);
-            c.snapshot_bytes += s.bytes;
-            c.snapshot_packets += s.packets;
-            packets += s.packets;
-            bytes += s.bytes;
-            records += s.records;
-            cpus.push_back({{"cpu", s.cpu},
-                            {"packets", s.packets},
-                            {"bytes", s.bytes},
-                            {"records", s.records},
-                            {"events_discarded", s.events_discarded},
-                            {"packets_lost", s.packets_lost}});
-        }
-    } catch (const catalog_error& e) {
-        throw command_error(e.what());
-    } catch (const std::exception& e) {
-        throw command_error(fmt::format("snapshot {}: {}", dir.string(), e.what()));
+    for (const auto& p : parts_) {
+        auto r = p->snapshot(dir, book);
+        packets += r.value("packets", std::uint64_t{0});
+        bytes += r.value("bytes", std::uint64_t{0});
+        records += r.value("records", std::uint64_t{0});
+        r["source"] = p->description();
+        parts.push_back(std::move(r));
     }
-    report_consumer_problems();
-    snapshots_.push_back(dir.string());
-    log("session {}: snapshot {} -> {} ({} packets, {} records)", name(), snapshots_.size(),
-        dir.string(), packets, records);
+    snapshots_++;
     return {{"path", dir.string()}, {"packets", packets}, {"bytes", bytes},
-            {"records", records},   {"cpus", cpus},       {"number", snapshots_.size()}};
+            {"records", records},   {"parts", parts},     {"number", snapshots_}};
 }
 
 nlohmann::json session::summary() const {
-    nlohmann::json j{{"name", name()},
-                     {"state", to_string(state_.phase())},
-                     {"mode", to_string(channel_.mode)},
-                     {"source", source_->description()},
-                     {"output", config_.request.output},
-                     {"cpus", cpus_.size()}};
-    j["failure"] = state_.failure() ? nlohmann::json(*state_.failure()) : nlohmann::json(nullptr);
+    if (parts_.size() == 1 && !lttng_ust_)
+        return parts_.front()->summary();
+    nlohmann::json j = parts_.front()->summary();
+    std::vector<std::string> sources;
+    std::uint64_t cpus = 0;
+    for (const auto& p : parts_) {
+        const auto s = p->summary();
+        sources.push_back(s.value("source", ""));
+        cpus += s.value("cpus", std::uint64_t{0});
+        if (!s["failure"].is_null() && j["failure"].is_null())
+            j["failure"] = fmt::format("source {}: {}", s.value("source", ""),
+                                       s["failure"].get<std::string>());
+        // Active while any part is (a failed part stops on its own).
+        if (s.value("state", "") == "active")
+            j["state"] = "active";
+    }
+    if (lttng_ust_)
+        sources.push_back("ust");
+    j["source"] = fmt::format("{}", fmt::join(sources, " + "));
+    j["sources"] = sources;
+    j["cpus"] = cpus;
     return j;
 }
 
 nlohmann::json session::status() const {
+    if (parts_.size() == 1 && !lttng_ust_)
+        return parts_.front()->status();
     nlohmann::json j = summary();
-    j["trace"] = trace_ ? nlohmann::json(trace_->trace_dir().string()) : nlohmann::json(nullptr);
-    nlohmann::json facilities = nlohmann::json::array();
-    for (const auto& f : channel_.facilities)
-        facilities.push_back({{"name", f.name},
-                              {"checksum", ltt::format_checksum(f.checksum)},
-                              {"base", f.base},
-                              {"events", f.events}});
-    j["channel"] = {{"name", channel_.name},
-                    {"domain", ltt::domain_name(channel_.domain)},
-                    {"producer_pid", channel_.producer_pid},
-                    {"subbuf_size", channel_.subbuf_size()},
-                    {"subbuf_count", channel_.subbuf_count()},
-                    {"tsc_hz", channel_.tsc_hz},
-                    {"events", catalog_->event_count()},
-                    {"facilities", facilities}};
-    nlohmann::json enabled = nlohmann::json::array();
-    for (std::uint32_t id = 0; id < enabled_.size(); id++)
-        if (enabled_[id] && enabled.size() < 256)
-            enabled.push_back(catalog_->event_name(id));
-    j["events_enabled"] = enabled;
-    j["flush_interval_ms"] = flush_interval_.count();
-    j["snapshots"] = snapshots_;
-    j["problems"] = problems_;
-
-    std::map<std::uint32_t, ltt::stream_stats> written;
-    if (trace_)
-        for (const auto& s : trace_->stats())
-            written[s.cpu] = s;
+    nlohmann::json parts = nlohmann::json::array();
+    nlohmann::json totals = nlohmann::json::object();
+    // Every part's CPUs, each saying whose (CPU numbers repeat across
+    // parts: physical CPUs, dom0's vCPUs).
     nlohmann::json cpus = nlohmann::json::array();
-    nlohmann::json totals{{"records", 0},       {"produced", 0},        {"lost", 0},
-                          {"bytes_written", 0}, {"packets_written", 0}, {"records_written", 0}};
-    const auto add = [&](const char* key, std::uint64_t n) {
-        totals[key] = totals[key].get<std::uint64_t>() + n;
-    };
-    for (const auto& [id, c] : cpus_) {
-        nlohmann::json cj{{"cpu", id}};
-        if (!c.consumer) {
-            cj["state"] = "removed";
-        } else {
-            cj["state"] = c.consumer->broken() ? "broken" : c.removed ? "removed" : "ok";
-            const auto lost = c.consumer->lost();
-            nlohmann::json lost_by_kind;
-            for (unsigned k = 0; k < LTT_LOST_NR; k++)
-                lost_by_kind[lost_names[k]] = lost[k];
-            const std::uint64_t fill = c.consumer->fill_bytes();
-            cj["fill_bytes"] = fill;
-            cj["buffer_bytes"] = c.consumer->buffer_bytes();
-            cj["fill_percent"] =
-                static_cast<double>(fill) * 100.0 / static_cast<double>(c.consumer->buffer_bytes());
-            const std::uint64_t committed = c.consumer->records_committed();
-            std::uint64_t lost_total = 0;
-            for (const auto n : lost)
-                lost_total += n;
-            // Overwritten records were committed first, then counted lost.
-            const std::uint64_t produced = committed + lost_total - lost[LTT_LOST_OVERWRITTEN];
-            cj["records"] = committed;
-            cj["produced"] = produced;
-            cj["lost"] = lost_by_kind;
-            cj["lost_total"] = lost_total;
-            cj["packets_refused"] = c.consumer->packets_refused();
-            cj["consumer_errors"] = c.consumer->consumer_errors();
-            add("records", committed);
-            add("produced", produced);
-            add("lost", lost_total);
+    for (const auto& p : parts_) {
+        auto st = p->status();
+        for (const auto& [k, v] : st["totals"].items())
+            totals[k] = totals.value(k, std::uint64_t{0}) + v.get<std::uint64_t>();
+        for (auto c : st["cpus"]) {
+            c["source"] = p->description();
+            cpus.push_back(std::move(c));
         }
-        if (!c.reported_problem.empty())
-            cj["problem"] = c.reported_problem;
-        const auto w = written.find(id);
-        const std::uint64_t bytes = w != written.end() ? w->second.bytes : c.snapshot_bytes;
-        const std::uint64_t packets = w != written.end() ? w->second.packets : c.snapshot_packets;
-        const std::uint64_t records = w != written.end() ? w->second.records : 0;
-        cj["bytes_written"] = bytes;
-        cj["packets_written"] = packets;
-        cj["records_written"] = records;
-        add("bytes_written", bytes);
-        add("packets_written", packets);
-        add("records_written", records);
-        cpus.push_back(std::move(cj));
+        parts.push_back(std::move(st));
     }
     j["cpus"] = cpus;
+    j["parts"] = parts;
     j["totals"] = totals;
+    // What lttng's clock plugin needs (tools/lttng-clock-tsc).
+    j["clock"] = {{"uuid", ltt::uuid_to_string(shared_->clock_uuid)},
+                  {"tsc_hz", shared_->tsc_hz.value_or(parts_.front()->channel().tsc_hz)}};
+    if (lttng_ust_)
+        j["lttng_ust_output"] = (std::filesystem::path(config_.request.output) / "ust").string();
     return j;
 }
 
 nlohmann::json session::shutdown() noexcept {
-    nlohmann::json result;
+    for (auto& p : parts_)
+        p->shutdown();
     try {
-        if (state_.phase() == session_phase::active) {
-            if (channel_.mode == ltt::ring_mode::discard)
-                finish_recording();
-            if (state_.phase() == session_phase::active)
-                state_.on_stopped();
-        }
-        if (trace_ && !output_failed_) {
-            trace_->close();
-            trace_->write_index();
-        }
-        result = summary();
+        if (shared_->book)
+            shared_->book->rewrite();
+        return summary();
     } catch (const std::exception& e) {
-        note(fmt::format("shutdown: {}", e.what()));
-        result = {{"name", name()}, {"error", e.what()}};
+        return {{"name", name()}, {"error", e.what()}};
     }
-    trace_.reset();
-    cpus_.clear();
-    if (source_)
-        source_->teardown();
-    return result;
 }
 
 std::vector<int> session::poll_fds() const {
-    return source_->poll_fds();
+    std::vector<int> fds;
+    for (const auto& p : parts_) {
+        const auto f = p->poll_fds();
+        fds.insert(fds.end(), f.begin(), f.end());
+    }
+    return fds;
 }
 
 void session::on_readable(int fd) {
-    for (auto& ev : source_->handle_readable(fd)) {
-        switch (ev.what) {
-        case source_event::kind::data:
-            break;
-        case source_event::kind::buffer_added:
-            log("session {}: cpu {} buffer added", name(), ev.cpu);
-            add_cpu(ev.cpu);
-            break;
-        case source_event::kind::buffer_removed:
-            log("session {}: cpu {} buffer removed", name(), ev.cpu);
-            remove_cpu(ev.cpu);
-            break;
-        case source_event::kind::problem:
-            note(ev.message);
-            break;
-        case source_event::kind::vanished:
-            note(ev.message);
-            if (state_.phase() == session_phase::active && channel_.mode == ltt::ring_mode::discard)
-                finish_recording();
-            state_.on_failed(ev.message);
-            break;
+    for (const auto& p : parts_) {
+        const auto f = p->poll_fds();
+        if (std::find(f.begin(), f.end(), fd) != f.end()) {
+            p->on_readable(fd);
+            return;
         }
     }
 }
 
 void session::on_flush_timer() {
-    if (state_.phase() != session_phase::active || channel_.mode != ltt::ring_mode::discard)
-        return;
-    std::vector<std::uint32_t> ids;
-    for (const auto& [id, c] : cpus_)
-        if (c.consumer && !c.removed && !c.consumer->broken())
-            ids.push_back(id);
-    flush(ids, flush_kind::active);
+    for (const auto& p : parts_)
+        p->on_flush_timer();
 }
 
 bool session::drain_ready() {
-    if (channel_.mode != ltt::ring_mode::discard || !trace_ || output_failed_)
-        return false;
     bool more = false;
-    try {
-        for (auto& [id, c] : cpus_) {
-            if (!c.consumer || c.removed)
-                continue;
-            // One buffer's worth per round, so every CPU (and the commands)
-            // get their turn when a producer outruns lttd.
-            more |= c.consumer->drain(*trace_, channel_.subbuf_count()) == channel_.subbuf_count();
-        }
-    } catch (const std::system_error& e) {
-        output_failed(e.what());
-        return false;
-    }
-    report_consumer_problems();
+    for (const auto& p : parts_)
+        more |= p->drain_ready();
     return more;
 }
 
 std::optional<std::chrono::milliseconds> session::flush_interval() const {
-    if (state_.phase() != session_phase::active || channel_.mode != ltt::ring_mode::discard ||
-        output_failed_)
-        return std::nullopt;
-    return flush_interval_;
+    std::optional<std::chrono::milliseconds> best;
+    for (const auto& p : parts_) {
+        const auto f = p->flush_interval();
+        if (f && (!best || *f < *best))
+            best = f;
+    }
+    return best;
 }
 
 } // namespace lttd

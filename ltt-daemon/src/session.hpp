@@ -1,47 +1,33 @@
-// session.hpp - one recording session: a source, its facilities, the CPUs'
-// readers, and where their packets go.
+// session.hpp - one recording session: one or several sources (the
+// hypervisor, dom0's kernel, a user-space producer...), each recorded by a
+// `recording` into its own trace directory under the session's output, all
+// on one clock (the same clock class uuid and origin, and the hypervisor's
+// TSC frequency when it is one of them), with one index.json listing every
+// part, so `babeltrace2 <output>` reads them merged.
 //
-// Discard mode: every complete sub-buffer is written to <output>/<trace> as
-// soon as the producer says it is ready (or the periodic flush closes it);
-// stop (and SIGTERM, destroy) closes every CPU's current sub-buffer, drains,
-// adds an empty packet where losses happened after the last one (so the
-// trace carries the final loss count), syncs, and writes index.json.
-// Overwrite mode: nothing is written until snapshot, which closes every CPU's
-// current sub-buffer and takes every complete one, oldest first, into a new
-// self-contained trace directory; recording goes on.
+// Commands go to every part. Event names may be qualified by layer where
+// facilities of two sources share a name (`irq` and `sched` exist for Xen
+// and for the kernel): `xen/irq`, `kernel/sched:sched_switch`, `kernel/*`;
+// an unqualified name must belong to exactly one source ('*' to all).
+// With one source a session behaves, and answers, as that recording does.
+//
+// `--source ust` records nothing in lttd: it makes <output>/ust/ the place
+// where lttng (with tools/lttng-clock-tsc, given the session's clock uuid
+// and frequency from `status`) writes its traces, and index.json lists them.
 //
 // Not thread-safe: a session is used by its worker thread only
 // (session_worker.hpp).
 #pragma once
 
-#include "buffer_consumer.hpp"
-#include "crash_guard.hpp"
-#include "facility_catalog.hpp"
-#include "session_state.hpp"
-#include "source.hpp"
-#include "trace_output.hpp"
-
-#include <lttd/protocol.hpp>
-
-#include <nlohmann/json.hpp>
+#include "recording.hpp"
 
 #include <chrono>
-#include <deque>
-#include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace lttd {
-
-// A command that cannot be carried out; the message is for the user.
-class command_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 struct session_config {
     create_request request;
@@ -51,9 +37,8 @@ struct session_config {
 
 class session {
 public:
-    // Sets the source up and checks everything create can check (the source,
-    // its facilities, the output directory). command_error on any problem;
-    // nothing is left behind then.
+    // Sets every source up; command_error naming the source on any problem
+    // (nothing is left behind then).
     explicit session(session_config config);
     ~session();
     session(const session&) = delete;
@@ -61,67 +46,30 @@ public:
 
     const std::string& name() const noexcept { return config_.request.name; }
 
-    // Commands. Each returns the result object of the response.
     nlohmann::json enable(const std::vector<std::string>& events, bool enable);
     nlohmann::json start();
     nlohmann::json stop();
     nlohmann::json snapshot(const std::optional<std::string>& output);
     nlohmann::json status() const;
     nlohmann::json summary() const;
-    // Stops if active, closes the trace, releases the source (destroy,
-    // SIGTERM). Never throws.
     nlohmann::json shutdown() noexcept;
 
-    // The worker's event loop.
     std::vector<int> poll_fds() const;
     void on_readable(int fd);
     void on_flush_timer();
-    // Drains what is ready; true when more may be waiting.
     bool drain_ready();
-    // The periodic flush interval while it should run, nullopt otherwise.
     std::optional<std::chrono::milliseconds> flush_interval() const;
 
 private:
-    struct cpu {
-        std::unique_ptr<buffer_consumer> consumer;
-        bool removed = false; // its buffer is gone; kept for overwrite snapshots
-        std::uint64_t snapshot_bytes = 0;
-        std::uint64_t snapshot_packets = 0;
-        std::string reported_problem; // last consumer problem logged
-    };
-
-    void add_cpu(std::uint32_t id);
-    // source_->flush(), marking the CPUs broken whose buffer is unusable.
-    std::vector<int> flush(const std::vector<std::uint32_t>& ids, flush_kind kind);
-    void remove_cpu(std::uint32_t id);
-    void note(std::string message);
-    void check_output_root();
-    std::string make_metadata() const;
-    trace_identity identity() const;
-    // Drains every CPU into `sink` until nothing is ready; waits (briefly)
-    // for sub-buffers closed but still being committed.
-    void drain_all(packet_sink& sink, const std::vector<std::uint32_t>& cpus);
-    void drain_cpu_fully(packet_sink& sink, std::uint32_t id);
-    void finish_recording();
-    void output_failed(const std::string& what);
-    void report_consumer_problems();
+    // The parts a (possibly qualified) pattern is for, and the pattern
+    // without its qualifier.
+    std::vector<std::size_t> parts_for(const std::string& pattern, std::string& bare) const;
 
     session_config config_;
-    std::unique_ptr<source> source_;
-    channel_info channel_;
-    std::unique_ptr<facility_catalog> catalog_;
-    std::vector<bool> enabled_;
-    session_state state_;
-    std::map<std::uint32_t, cpu> cpus_;
-    std::unique_ptr<trace_output> trace_; // discard mode, from the first start
-    bool output_failed_ = false;
-    std::optional<ltt::clock_origin> origin_;
-    ltt::uuid clock_uuid_{};
-    std::string created_;
-    std::string hostname_;
-    std::vector<std::string> snapshots_;
-    std::deque<std::string> problems_;
-    std::chrono::milliseconds flush_interval_;
+    std::shared_ptr<session_shared> shared_;
+    std::vector<std::unique_ptr<recording>> parts_;
+    std::size_t snapshots_ = 0;
+    bool lttng_ust_ = false; // --source ust: lttng writes <output>/ust/
 };
 
 } // namespace lttd

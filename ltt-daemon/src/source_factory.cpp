@@ -5,6 +5,8 @@
 #include "xen_source.hpp"
 #endif
 
+#include <ltt-guest.h> // kernel-patches/ltt-guest/uapi: LTT_GUEST_DIR
+
 #include <fmt/format.h>
 
 namespace lttd {
@@ -32,7 +34,19 @@ std::unique_ptr<source> make_source(std::string_view spec) {
                            "(cmake -DLTT_WITH_XEN=ON, with libxen-dev installed)");
 #endif
     }
-    throw source_error(fmt::format("source `{}`: unknown kind (dir:PATH or xen)", spec));
+    // This kernel's ltt-guest.ko: its debugfs directory, or another path
+    // (debugfs mounted elsewhere).
+    if (spec == "kernel")
+        return std::make_unique<directory_source>(LTT_GUEST_DIR, producer_kind::kernel_module);
+    if (spec.starts_with("kernel:")) {
+        const std::string_view path = spec.substr(7);
+        if (path.empty() || path[0] != '/')
+            throw source_error(
+                fmt::format("source `{}`: the directory must be an absolute path", spec));
+        return std::make_unique<directory_source>(std::string(path), producer_kind::kernel_module);
+    }
+    throw source_error(
+        fmt::format("source `{}`: unknown kind (dir:PATH, xen, kernel or kernel:PATH)", spec));
 }
 
 } // namespace lttd

@@ -123,7 +123,7 @@ void trace_output::write_index() {
     index.mode = std::string(to_string(channel_.mode));
     index.created = identity_.created;
     index.hostname = identity_.hostname;
-    index.tsc_hz = channel_.tsc_hz;
+    index.tsc_hz = identity_.tsc_hz ? identity_.tsc_hz : channel_.tsc_hz;
     index.clock_uuid = identity_.clock_uuid;
     ltt::index_channel ch;
     ch.name = channel_.name;
@@ -139,6 +139,10 @@ void trace_output::write_index() {
     d.kind = channel_.domain;
     d.xen_domid = channel_.xen_domid;
     d.channels.push_back(std::move(ch));
+    if (identity_.book) {
+        identity_.book->write(root_, std::move(index), channel_.trace_subdir, std::move(d));
+        return;
+    }
     index.domains.push_back(std::move(d));
     ltt::write_index(root_, index);
 }

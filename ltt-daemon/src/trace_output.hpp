@@ -11,6 +11,7 @@
 
 #include "buffer_consumer.hpp"
 #include "crash_guard.hpp"
+#include "index_book.hpp"
 #include "source.hpp"
 
 #include <ltt/trace_writer.hpp>
@@ -29,6 +30,10 @@ struct trace_identity {
     std::string created; // ISO 8601
     std::string hostname;
     ltt::uuid clock_uuid{};
+    std::uint64_t tsc_hz = 0; // the session's clock
+    // Several parts under one root share index.json; nullptr: this trace
+    // is the only one there.
+    std::shared_ptr<index_book> book;
 };
 
 class trace_output final : public packet_sink {

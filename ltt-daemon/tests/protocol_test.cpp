@@ -25,7 +25,7 @@ TEST(Protocol, CreateWithEverything) {
     const auto& c = std::get<create_request>(r);
     EXPECT_EQ(c.name, "s1");
     EXPECT_EQ(c.output, "/tmp/out");
-    EXPECT_EQ(c.source, "dir:/tmp/src");
+    EXPECT_EQ(c.sources, std::vector<std::string>{"dir:/tmp/src"});
     EXPECT_EQ(c.mode, ltt::ring_mode::overwrite);
     EXPECT_EQ(c.subbuf_size, 8192u);
     EXPECT_EQ(c.subbufs, 8u);

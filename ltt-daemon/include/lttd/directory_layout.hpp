@@ -1,6 +1,7 @@
 // lttd/directory_layout.hpp - the directory source's layout: the contract
-// between a producer (ltt-stress, later the guest kernel module) and lttd.
-// ltt-daemon/README.md describes it in full.
+// between a producer (ltt-stress, the guest kernel module) and lttd, for C++.
+// The definition is include/ltt/directory_layout.h, which the kernel module
+// compiles too; ltt-daemon/README.md describes it in full.
 //
 //   channel.json   the channel (lttd/channel_file.hpp), written before any
 //                  buffer file
@@ -15,6 +16,8 @@
 //                  one of its buffers completes a sub-buffer
 #pragma once
 
+#include <ltt/directory_layout.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,12 +25,12 @@
 
 namespace lttd {
 
-inline constexpr std::string_view channel_file_name = "channel.json";
-inline constexpr std::string_view enable_map_name = "enable.map";
-inline constexpr std::string_view notify_fifo_name = "notify";
-inline constexpr std::uint64_t layout_page_size = 4096;
-inline constexpr std::uint64_t enable_map_size = 65536; // LTT_USER_MAX_EVENTS
-inline constexpr std::uint32_t max_cpus = 4096;
+inline constexpr std::string_view channel_file_name = LTT_DIR_CHANNEL_FILE;
+inline constexpr std::string_view enable_map_name = LTT_DIR_ENABLE_MAP;
+inline constexpr std::string_view notify_fifo_name = LTT_DIR_NOTIFY_FIFO;
+inline constexpr std::uint64_t layout_page_size = LTT_DIR_PAGE_SIZE;
+inline constexpr std::uint64_t enable_map_size = LTT_DIR_ENABLE_MAP_SIZE;
+inline constexpr std::uint32_t max_cpus = LTT_DIR_MAX_CPUS;
 
 // Where the three pieces of a buffer file are, for one geometry.
 struct buffer_file_layout {

@@ -45,7 +45,12 @@ inline constexpr std::uint32_t max_flush_interval_ms = 3'600'000;
 struct create_request {
     std::string name;
     std::string output; // absolute
-    std::string source; // "dir:/abs/path" or "xen"
+    // "dir:/abs/path", "xen", "kernel" or "kernel:/abs/path"; several record
+    // into one session (one trace directory each, one clock). "ust" adds
+    // the LTTng-UST traces that lttng writes under <output>/ust/ on the
+    // session's clock (tools/lttng-clock-tsc). JSON: a string for one, an
+    // array for several.
+    std::vector<std::string> sources;
     std::optional<ltt::ring_mode> mode;
     std::optional<std::uint64_t> subbuf_size; // a power of two
     std::optional<std::uint32_t> subbufs;     // a power of two

@@ -6,25 +6,18 @@
 
 namespace lttd {
 
-namespace {
-
-std::uint64_t page_align(std::uint64_t n) {
-    return (n + layout_page_size - 1) & ~(layout_page_size - 1);
-}
-
-} // namespace
-
 static_assert(enable_map_size == LTT_USER_MAX_EVENTS);
 static_assert(sizeof(ltt_consumer_page) <= layout_page_size);
 
 buffer_file_layout layout_for(std::uint32_t subbuf_order, std::uint32_t nr_subbufs_order) {
+    const ltt_dir_layout c = ltt_dir_layout_for(subbuf_order, nr_subbufs_order);
     buffer_file_layout l;
     l.ctl_offset = 0;
-    l.ctl_size = ltt_ctl_size(nr_subbufs_order);
-    l.cons_offset = page_align(l.ctl_size);
-    l.data_offset = l.cons_offset + layout_page_size;
-    l.data_size = ltt_data_size(subbuf_order, nr_subbufs_order);
-    l.file_size = l.data_offset + l.data_size;
+    l.ctl_size = c.ctl_size;
+    l.cons_offset = c.cons_offset;
+    l.data_offset = c.data_offset;
+    l.data_size = c.data_size;
+    l.file_size = c.file_size;
     return l;
 }
 

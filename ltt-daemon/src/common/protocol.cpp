@@ -108,13 +108,43 @@ std::string absolute_path(std::string path, std::string_view key) {
 }
 
 void check_source(const std::string& source) {
-    if (source == "xen")
+    if (source == "xen" || source == "kernel" || source == "ust")
         return;
     if (source.starts_with("dir:")) {
         absolute_path(source.substr(4), "source");
         return;
     }
-    fail("source", fmt::format("`{}` is not `dir:/absolute/path` or `xen`", source));
+    if (source.starts_with("kernel:")) {
+        absolute_path(source.substr(7), "source");
+        return;
+    }
+    fail("source", fmt::format("`{}` is not `dir:/absolute/path`, `xen`, `kernel`, "
+                               "`kernel:/absolute/path` or `ust`",
+                               source));
+}
+
+// "source": one string, or an array of them (several sources, one session).
+constexpr std::size_t max_sources = 16;
+
+std::vector<std::string> source_list(fields& f) {
+    const auto* v = f.find("source");
+    if (!v)
+        fail("source", "missing");
+    std::vector<std::string> sources;
+    if (v->is_array()) {
+        if (v->empty() || v->size() > max_sources)
+            fail("source", fmt::format("name 1 to {} sources, not {}", max_sources, v->size()));
+        sources = f.string_list("source", true);
+    } else {
+        sources.push_back(f.string("source"));
+    }
+    for (std::size_t i = 0; i < sources.size(); i++) {
+        check_source(sources[i]);
+        for (std::size_t k = 0; k < i; k++)
+            if (sources[k] == sources[i])
+                fail("source", fmt::format("`{}` named twice", sources[i]));
+    }
+    return sources;
 }
 
 std::vector<std::string> event_list(fields& f) {
@@ -131,8 +161,7 @@ create_request parse_create(fields& f) {
     create_request r;
     r.name = session_name(f);
     r.output = absolute_path(f.string("output"), "output");
-    r.source = f.string("source");
-    check_source(r.source);
+    r.sources = source_list(f);
     if (const auto mode = f.optional_string("mode")) {
         r.mode = ltt::parse_ring_mode(*mode);
         if (!r.mode)
@@ -248,7 +277,10 @@ nlohmann::json to_json(const request& req) {
                    [&](const create_request& r) {
                        j["name"] = r.name;
                        j["output"] = r.output;
-                       j["source"] = r.source;
+                       if (r.sources.size() == 1)
+                           j["source"] = r.sources.front();
+                       else
+                           j["source"] = r.sources;
                        if (r.mode)
                            j["mode"] = to_string(*r.mode);
                        if (r.subbuf_size)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ltt_genevent_check.ko: what a real ltt-guest module must define for the
- * generated kernel tracepoints (the enable bytes and the per-CPU buffer
- * pointer of kernel-patches/ltt-guest/ltt-env.h), and a caller of every
- * tracepoint (calls.c, written by ltt-tp-callgen).
+ * generated kernel tracepoints (the enable bytes, the per-CPU buffer
+ * pointer and the sub-buffer hook of kernel-patches/ltt-guest/ltt-env.h),
+ * and a caller of every tracepoint (calls.c, written by ltt-tp-callgen).
  */
 #include <linux/init.h>
 #include <linux/module.h>
@@ -14,6 +14,10 @@
 
 unsigned char ltt_event_enabled[LTT_NR_EVENTS];
 DEFINE_PER_CPU(struct ltt_buf *, ltt_guest_cpu_buf);
+
+void ltt_guest_subbuf_closed(struct ltt_buf *b)
+{
+}
 
 void ltt_compile_test_call_all(void);
 

@@ -1,0 +1,41 @@
+// index_book.hpp - <output>/index.json of a session that records several
+// sources: each part's trace_output reports its domain (its trace
+// directory, channel and per-CPU counts) and the book writes the index with
+// every part, so one index.json lists the hypervisor, dom0's kernel...
+// Used by one session's worker thread only.
+#pragma once
+
+#include <ltt/trace_index.hpp>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lttd {
+
+class index_book {
+public:
+    // Keeps `part` (replacing the earlier one of the same trace directory
+    // `key`) and writes root/index.json: `base` (session name, mode,
+    // clock...) with every part's domain. std::system_error naming the file.
+    void write(const std::filesystem::path& root, ltt::session_index base, const std::string& key,
+               ltt::index_domain part);
+
+    // The session has LTTng-UST traces under root/ust/ (`--source ust`):
+    // every directory there holding a CTF `metadata` is listed as a ust
+    // channel at each write; rewrite() lists what is there now.
+    void list_lttng_ust(bool on) { lttng_ust_ = on; }
+    void rewrite();
+
+private:
+    std::vector<ltt::index_domain> lttng_ust_domains() const;
+
+    std::map<std::string, ltt::index_domain> parts_; // by trace directory
+    std::filesystem::path root_;
+    std::optional<ltt::session_index> base_;
+    bool lttng_ust_ = false;
+};
+
+} // namespace lttd
