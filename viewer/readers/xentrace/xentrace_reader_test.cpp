@@ -122,6 +122,57 @@ TEST(XentraceReader, RecordFields) {
     EXPECT_EQ(r.stats().cpus(), 1u);
 }
 
+// cpu_reader: one CPU's records, its windows in file order, the other
+// CPUs' windows skipped; together they are every record reader sees.
+TEST(XentraceReader, CpuReaderFollowsOneCpu) {
+    builder b;
+    b.window(0, 28).rec(0x2800a, 10, 4);
+    b.window(1, 2 * 28).rec(0x2800a, 11, 4).rec(0x2800a, 12, 4);
+    b.window(0, 0); // an empty window
+    b.window(0, 28).rec(0x2800a, 13, 4);
+    std::vector<std::uint64_t> cpu0, cpu1;
+    for (auto [cpu, out] : {std::pair{0u, &cpu0}, std::pair{1u, &cpu1}}) {
+        xt::cpu_reader r(b.span(), "test.bin", cpu);
+        while (const auto rec = r.next()) {
+            EXPECT_EQ(rec->cpu, cpu);
+            out->push_back(rec->tsc);
+        }
+    }
+    EXPECT_EQ(cpu0, (std::vector<std::uint64_t>{10, 13}));
+    EXPECT_EQ(cpu1, (std::vector<std::uint64_t>{11, 12}));
+    xt::cpu_reader none(b.span(), "test.bin", 7);
+    EXPECT_FALSE(none.next());
+}
+
+TEST(XentraceReader, CpuReaderOnRealFileMatchesReader) {
+    const ltt::mapped_file f(testdata() / "xentrace/hvm-credit2-8cpu.bin");
+    const xt::reader_stats s = read_all(f.bytes(), "hvm-credit2-8cpu.bin");
+    for (std::uint32_t cpu = 0; cpu < s.per_cpu.size(); cpu++) {
+        xt::cpu_reader r(f.bytes(), "hvm-credit2-8cpu.bin", cpu);
+        std::uint64_t n = 0;
+        while (r.next())
+            n++;
+        EXPECT_EQ(n, s.per_cpu[cpu]) << "cpu " << cpu;
+    }
+}
+
+// A truncated window is an error for the CPU that owns it, at its offset.
+TEST(XentraceReader, CpuReaderSeesTruncation) {
+    builder b;
+    b.window(0, 28).rec(0x2800a, 10, 4);
+    b.window(1, 28).rec(0x2800a, 11, 4);
+    const auto cut = std::span(b.bytes).first(b.bytes.size() - 4);
+    xt::cpu_reader r(cut, "test.bin", 1);
+    try {
+        while (r.next()) {
+        }
+        FAIL() << "no error";
+    } catch (const ltt::format_error& e) {
+        EXPECT_EQ(e.offset(), 40u);
+        EXPECT_NE(std::string(e.what()).find("runs past the end of the file"), std::string::npos);
+    }
+}
+
 TEST(XentraceReader, EmptyFileHasNoRecords) {
     EXPECT_EQ(read_all({}, "empty.bin").records, 0u);
 }
