@@ -4,9 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <utility>
-
-namespace ltt::bench {
+namespace ltt::xentrace {
 
 namespace {
 
@@ -27,53 +25,58 @@ constexpr std::uint32_t trc_hw_irq = 0x00802000u;
 constexpr std::uint32_t trc_64_flag = 0x100u;
 constexpr std::uint32_t trc_hvm_nestedflag = 0x400u;
 
-xentrace_class same(std::string name, std::string_view ours,
-                    std::string_view ours2 = std::string_view()) {
-    return {std::move(name), match::equivalent, {ours, ours2}};
-}
+// TRC_SCHED_VERBOSE + n, n = 1..17: the generic scheduler's seed set, every
+// one of them in facilities/xen/sched.xml.
+struct verbose_event {
+    const char* xen;
+    target ours;
+};
+constexpr verbose_event sched_verbose[] = {
+    {"TRC_SCHED_DOM_ADD", target::sched_dom_add},
+    {"TRC_SCHED_DOM_REM", target::sched_dom_rem},
+    {"TRC_SCHED_SLEEP", target::sched_sleep},
+    {"TRC_SCHED_WAKE", target::sched_wake},
+    {"TRC_SCHED_YIELD", target::sched_yield},
+    {"TRC_SCHED_BLOCK", target::sched_block},
+    {"TRC_SCHED_SHUTDOWN", target::sched_shutdown},
+    {"TRC_SCHED_CTL", target::sched_ctl},
+    {"TRC_SCHED_ADJDOM", target::sched_adjdom},
+    {"TRC_SCHED_SWITCH", target::sched_switch},
+    {"TRC_SCHED_S_TIMER_FN", target::sched_s_timer_fn},
+    {"TRC_SCHED_T_TIMER_FN", target::sched_t_timer_fn},
+    {"TRC_SCHED_DOM_TIMER_FN", target::sched_dom_timer_fn},
+    {"TRC_SCHED_SWITCH_INFPREV", target::sched_switch_infprev},
+    {"TRC_SCHED_SWITCH_INFNEXT", target::sched_switch_infnext},
+    {"TRC_SCHED_SHUTDOWN_CODE", target::sched_shutdown_code},
+    {"TRC_SCHED_SWITCH_INFCONT", target::sched_switch_infcont},
+};
 
-xentrace_class none(std::string name) {
-    return {std::move(name), match::conservative, {}};
+target hvm_handler_target(std::uint32_t event) {
+    switch (event - trc_hvm_handler) {
+    case 0x02:
+        return target::hvm_pf_inject;
+    case trc_64_flag | 0x02:
+        return target::hvm_pf_inject64;
+    case 0x03:
+        return target::hvm_exc_inject;
+    case 0x04:
+        return target::hvm_intr_inject;
+    case 0x0f:
+        return target::irq_entry;
+    case 0x12:
+        return target::hypercall_vmcall;
+    default:
+        return target::none;
+    }
 }
 
 std::string hex_name(std::string_view prefix, std::uint32_t event) {
     return fmt::format("{}0x{:07x}", prefix, event);
 }
 
-// TRC_SCHED_VERBOSE + n: the generic scheduler's seed set, all in sched.xml.
-xentrace_class sched_verbose(std::uint32_t event) {
-    struct entry {
-        const char* xen;
-        const char* ours;
-    };
-    static constexpr entry table[] = {
-        {"TRC_SCHED_DOM_ADD", "sched_dom_add"},
-        {"TRC_SCHED_DOM_REM", "sched_dom_rem"},
-        {"TRC_SCHED_SLEEP", "sched_sleep"},
-        {"TRC_SCHED_WAKE", "sched_wake"},
-        {"TRC_SCHED_YIELD", "sched_yield"},
-        {"TRC_SCHED_BLOCK", "sched_block"},
-        {"TRC_SCHED_SHUTDOWN", "sched_shutdown"},
-        {"TRC_SCHED_CTL", "sched_ctl"},
-        {"TRC_SCHED_ADJDOM", "sched_adjdom"},
-        {"TRC_SCHED_SWITCH", "sched_switch"},
-        {"TRC_SCHED_S_TIMER_FN", "sched_s_timer_fn"},
-        {"TRC_SCHED_T_TIMER_FN", "sched_t_timer_fn"},
-        {"TRC_SCHED_DOM_TIMER_FN", "sched_dom_timer_fn"},
-        {"TRC_SCHED_SWITCH_INFPREV", "sched_switch_infprev"},
-        {"TRC_SCHED_SWITCH_INFNEXT", "sched_switch_infnext"},
-        {"TRC_SCHED_SHUTDOWN_CODE", "sched_shutdown_code"},
-        {"TRC_SCHED_SWITCH_INFCONT", "sched_switch_infcont"},
-    };
-    const std::uint32_t n = event - trc_sched_verbose;
-    if (n >= 1 && n <= std::size(table))
-        return same(table[n - 1].xen, table[n - 1].ours);
-    return none(hex_name("TRC_SCHED_VERBOSE ", event));
-}
-
-// TRC_SCHED_CLASS: scheduler-specific events (credit, credit2, ...), which
-// ltt-xen has no facility for yet. Named as Xen's formats file names them.
-xentrace_class sched_specific(std::uint32_t event) {
+// TRC_SCHED_CLASS: scheduler-specific events (credit, credit2, ...), named
+// as Xen's formats file names them.
+std::string sched_specific_name(std::uint32_t event) {
     static constexpr const char* schedulers[] = {"csched", "csched2", "sched2", "arinc653",
                                                  "rtds",   "null",    "sched6", "sched7"};
     static constexpr const char* csched2[] = {
@@ -86,46 +89,34 @@ xentrace_class sched_specific(std::uint32_t event) {
     const std::uint32_t sched = (event >> 9) & 7;
     const std::uint32_t n = event & 0x1ff;
     if (sched == 1 && n < std::size(csched2) && csched2[n])
-        return none(fmt::format("csched2:{}", csched2[n]));
-    return none(hex_name(fmt::format("{} ", schedulers[sched]), event));
+        return fmt::format("csched2:{}", csched2[n]);
+    return hex_name(fmt::format("{} ", schedulers[sched]), event);
 }
 
-xentrace_class hvm_handler(std::uint32_t event) {
+std::string hvm_handler_name(std::uint32_t event) {
     const std::uint32_t n = event & ~trc_hvm_handler & ~trc_64_flag;
     const char* suffix = (event & trc_64_flag) ? "64" : "";
-    switch (n) {
-    case 0x02:
-        return same(fmt::format("TRC_HVM_PF_INJECT{}", suffix), "hvm_exc_inject");
-    case 0x03:
-        return same("TRC_HVM_INJ_EXC", "hvm_exc_inject");
-    case 0x04:
-        return same("TRC_HVM_INJ_VIRQ", "hvm_intr_inject");
-    case 0x0f:
-        return same("TRC_HVM_INTR", "irq_entry");
-    default:
-        break;
-    }
     static constexpr const char* names[] = {
-        nullptr,      "PF_XEN",     nullptr,       nullptr,      nullptr,
+        nullptr,      "PF_XEN",     "PF_INJECT",   "INJ_EXC",    "INJ_VIRQ",
         "REINJ_VIRQ", "IO_READ",    "IO_WRITE",    "CR_READ",    "CR_WRITE",
         "DR_READ",    "DR_WRITE",   "MSR_READ",    "MSR_WRITE",  "CPUID",
-        nullptr,      "NMI",        "SMI",         "VMMCALL",    "HLT",
+        "INTR",       "NMI",        "SMI",         "VMMCALL",    "HLT",
         "INVLPG",     "MCE",        "IOPORT_READ", "IOMEM_READ", "CLTS",
         "LMSW",       "RDTSC",      nullptr,       nullptr,      nullptr,
         nullptr,      nullptr,      "INTR_WINDOW", "NPF",        "REALMODE_EMULATE",
         "TRAP",       "TRAP_DEBUG", "VLAPIC",      "XCR_READ",   "XCR_WRITE",
     };
     if (n == 0x216)
-        return none("TRC_HVM_IOPORT_WRITE");
+        return "TRC_HVM_IOPORT_WRITE";
     if (n == 0x217)
-        return none("TRC_HVM_IOMEM_WRITE");
+        return "TRC_HVM_IOMEM_WRITE";
     if (n < std::size(names) && names[n])
-        return none(fmt::format("TRC_HVM_{}{}", names[n], suffix));
-    return none(hex_name("TRC_HVM_HANDLER ", event));
+        return fmt::format("TRC_HVM_{}{}", names[n], suffix);
+    return hex_name("TRC_HVM_HANDLER ", event);
 }
 
-// Emulated devices (timers, PIC, vLAPIC): no ltt-xen facility yet.
-xentrace_class hvm_emul(std::uint32_t event) {
+// Emulated devices (timers, PIC, vLAPIC).
+std::string hvm_emul_name(std::uint32_t event) {
     static constexpr const char* names[] = {
         nullptr,           "HPET_START_TIMER",  "PIT_START_TIMER",
         "RTC_START_TIMER", "LAPIC_START_TIMER", "HPET_STOP_TIMER",
@@ -136,20 +127,16 @@ xentrace_class hvm_emul(std::uint32_t event) {
     };
     const std::uint32_t n = event - trc_hvm_emul;
     if (n < std::size(names) && names[n])
-        return none(fmt::format("TRC_HVM_EMUL_{}", names[n]));
-    return none(hex_name("TRC_HVM_EMUL ", event));
+        return fmt::format("TRC_HVM_EMUL_{}", names[n]);
+    return hex_name("TRC_HVM_EMUL ", event);
 }
 
-xentrace_class pv_entry(std::uint32_t event) {
+std::string pv_entry_name(std::uint32_t event) {
     const std::uint32_t n = event & ~trc_pv_entry & ~trc_64_flag;
     const char* suffix = (event & trc_64_flag) ? "64" : "";
-    if (n == 0x01)
-        return same(fmt::format("TRC_PV_HYPERCALL{}", suffix), "hypercall_entry");
-    if (n == 0x0d)
-        return same("TRC_PV_HYPERCALL_V2", "hypercall_entry");
     static constexpr const char* names[] = {
         nullptr,
-        nullptr,
+        "HYPERCALL",
         nullptr,
         "TRAP",
         "PAGE_FAULT",
@@ -161,13 +148,232 @@ xentrace_class pv_entry(std::uint32_t event) {
         "GDT_LDT_MAPPING_FAULT",
         "PTWR_EMULATION",
         "PTWR_EMULATION_PAE",
+        "HYPERCALL_V2",
     };
     if (n < std::size(names) && names[n])
-        return none(fmt::format("TRC_PV_{}{}", names[n], suffix));
-    return none(hex_name("TRC_PV_ENTRY ", event));
+        return fmt::format("TRC_PV_{}{}", names[n], n == 0x0d ? "" : suffix);
+    return hex_name("TRC_PV_ENTRY ", event);
 }
 
 } // namespace
+
+target target_of(std::uint32_t event) {
+    event &= event_mask;
+    if (is_trace_bookkeeping(event))
+        return target::bookkeeping;
+    switch (event & class_mask) {
+    case trc_sched_min:
+        // trace_runstate_change() puts the old and new states in bits 4-11.
+        if ((event & 0xfu) == 1)
+            return target::runstate_change;
+        if (event == trc_sched_min + 2)
+            return target::runstate_continue_running;
+        return target::none;
+    case trc_sched_verbose: {
+        const std::uint32_t n = event - trc_sched_verbose;
+        return n >= 1 && n <= std::size(sched_verbose) ? sched_verbose[n - 1].ours : target::none;
+    }
+    case trc_dom0_domops:
+        if (event == trc_dom0_domops + 1)
+            return target::domain_create;
+        if (event == trc_dom0_domops + 2)
+            return target::domain_destroy;
+        return target::none;
+    case trc_mem:
+        switch (event - trc_mem) {
+        case 1:
+            return target::memory_grant_map;
+        case 2:
+            return target::memory_grant_unmap;
+        case 3:
+            return target::memory_grant_transfer;
+        default:
+            return target::none;
+        }
+    case trc_hvm_entryexit:
+        // Nested (L2) entries and exits are entries and exits too.
+        switch (event & ~trc_hvm_entryexit & ~trc_hvm_nestedflag) {
+        case 0x01:
+            return target::hvm_vmentry;
+        case 0x02:
+            return target::hvm_vmexit;
+        case trc_64_flag | 0x02:
+            return target::hvm_vmexit64;
+        default:
+            return target::none;
+        }
+    case trc_hvm_handler:
+        return hvm_handler_target(event);
+    case trc_pv_entry:
+        if (event == trc_pv_entry + 0x01)
+            return target::hypercall;
+        if (event == (trc_pv_entry | trc_64_flag) + 0x01)
+            return target::hypercall64;
+        if (event == trc_pv_entry + 0x0d)
+            return target::hypercall_v2;
+        return target::none;
+    case trc_pv_subcall:
+        return event == trc_pv_subcall + 14 ? target::hypercall_v2 : target::none;
+    default:
+        return target::none;
+    }
+}
+
+std::array<std::string_view, 2> ltt_events(target t) {
+    switch (t) {
+    case target::none:
+    case target::bookkeeping:
+        return {};
+    case target::runstate_change:
+        return {"runstate_change"};
+    case target::runstate_continue_running:
+        return {"runstate_continue_running"};
+    case target::sched_dom_add:
+        return {"sched_dom_add"};
+    case target::sched_dom_rem:
+        return {"sched_dom_rem"};
+    case target::sched_sleep:
+        return {"sched_sleep"};
+    case target::sched_wake:
+        return {"sched_wake"};
+    case target::sched_yield:
+        return {"sched_yield"};
+    case target::sched_block:
+        return {"sched_block"};
+    case target::sched_shutdown:
+        return {"sched_shutdown"};
+    case target::sched_ctl:
+        return {"sched_ctl"};
+    case target::sched_adjdom:
+        return {"sched_adjdom"};
+    case target::sched_switch:
+        return {"sched_switch"};
+    case target::sched_s_timer_fn:
+        return {"sched_s_timer_fn"};
+    case target::sched_t_timer_fn:
+        return {"sched_t_timer_fn"};
+    case target::sched_dom_timer_fn:
+        return {"sched_dom_timer_fn"};
+    case target::sched_switch_infprev:
+        return {"sched_switch_infprev"};
+    case target::sched_switch_infnext:
+        return {"sched_switch_infnext"};
+    case target::sched_shutdown_code:
+        return {"sched_shutdown_code"};
+    case target::sched_switch_infcont:
+        return {"sched_switch_infcont"};
+    case target::domain_create:
+        return {"domain_create"};
+    case target::domain_destroy:
+        return {"domain_destroy"};
+    case target::memory_grant_map:
+        return {"memory_grant_map"};
+    case target::memory_grant_unmap:
+        return {"memory_grant_unmap"};
+    case target::memory_grant_transfer:
+        return {"memory_grant_transfer"};
+    case target::hvm_vmentry:
+        return {"hvm_vmentry"};
+    case target::hvm_vmexit:
+    case target::hvm_vmexit64:
+        return {"hvm_vmexit"};
+    case target::hvm_intr_inject:
+        return {"hvm_intr_inject"};
+    case target::hvm_exc_inject:
+    case target::hvm_pf_inject:
+    case target::hvm_pf_inject64:
+        return {"hvm_exc_inject"};
+    case target::irq_entry:
+        return {"irq_entry"};
+    case target::hypercall:
+    case target::hypercall64:
+    case target::hypercall_v2:
+    case target::hypercall_vmcall:
+        return {"hypercall_entry"};
+    }
+    return {};
+}
+
+std::string xen_name(std::uint32_t event) {
+    event &= event_mask;
+    if (is_trace_bookkeeping(event)) {
+        switch (event) {
+        case trc_lost_records:
+            return "TRC_LOST_RECORDS";
+        case trc_trace_wrap_buffer:
+            return "TRC_TRACE_WRAP_BUFFER";
+        case trc_trace_cpu_change:
+            return "TRC_TRACE_CPU_CHANGE";
+        default:
+            return hex_name("TRC_GEN ", event);
+        }
+    }
+    switch (event & class_mask) {
+    case trc_sched_min:
+        if ((event & 0xfu) == 1)
+            return "TRC_SCHED_RUNSTATE_CHANGE";
+        if (event == trc_sched_min + 2)
+            return "TRC_SCHED_CONTINUE_RUNNING";
+        return hex_name("TRC_SCHED_MIN ", event);
+    case trc_sched_verbose: {
+        const std::uint32_t n = event - trc_sched_verbose;
+        if (n >= 1 && n <= std::size(sched_verbose))
+            return sched_verbose[n - 1].xen;
+        return hex_name("TRC_SCHED_VERBOSE ", event);
+    }
+    case trc_sched_class:
+        return sched_specific_name(event);
+    case trc_dom0_domops:
+        if (event == trc_dom0_domops + 1)
+            return "TRC_DOM0_DOM_ADD";
+        if (event == trc_dom0_domops + 2)
+            return "TRC_DOM0_DOM_REM";
+        return hex_name("TRC_DOM0_DOMOPS ", event);
+    case trc_mem: {
+        static constexpr const char* names[] = {
+            nullptr,
+            "TRC_MEM_PAGE_GRANT_MAP",
+            "TRC_MEM_PAGE_GRANT_UNMAP",
+            "TRC_MEM_PAGE_GRANT_TRANSFER",
+            "TRC_MEM_SET_P2M_ENTRY",
+            "TRC_MEM_DECREASE_RESERVATION",
+        };
+        const std::uint32_t n = event - trc_mem;
+        return n < std::size(names) && names[n] ? names[n] : hex_name("TRC_MEM ", event);
+    }
+    case trc_hvm_entryexit: {
+        const char* nested = (event & trc_hvm_nestedflag) ? "n" : "";
+        switch (event & ~trc_hvm_entryexit & ~trc_hvm_nestedflag) {
+        case 0x01:
+            return fmt::format("TRC_HVM_{}VMENTRY", nested);
+        case 0x02:
+            return fmt::format("TRC_HVM_{}VMEXIT", nested);
+        case trc_64_flag | 0x02:
+            return fmt::format("TRC_HVM_{}VMEXIT64", nested);
+        default:
+            return hex_name("TRC_HVM_ENTRYEXIT ", event);
+        }
+    }
+    case trc_hvm_handler:
+        return hvm_handler_name(event);
+    case trc_hvm_emul:
+        return hvm_emul_name(event);
+    case trc_pv_entry:
+        return pv_entry_name(event);
+    case trc_pv_subcall:
+        if (event == trc_pv_subcall + 14)
+            return "TRC_PV_HYPERCALL_SUBCALL";
+        return hex_name("TRC_PV_SUBCALL ", event);
+    case trc_hw_irq:
+        if (event == trc_hw_irq + 8)
+            return "TRC_HW_IRQ_HANDLED";
+        return hex_name("TRC_HW_IRQ ", event);
+    case trc_hw_pm:
+        return hex_name("TRC_HW_PM ", event);
+    default:
+        return hex_name("", event);
+    }
+}
 
 std::string_view to_string(match m) {
     switch (m) {
@@ -182,82 +388,15 @@ std::string_view to_string(match m) {
 }
 
 xentrace_class classify(std::uint32_t event) {
-    event &= xentrace::event_mask;
-    if (xentrace::is_trace_bookkeeping(event)) {
-        switch (event) {
-        case xentrace::trc_lost_records:
-            return {"TRC_LOST_RECORDS", match::excluded, {}};
-        case xentrace::trc_trace_wrap_buffer:
-            return {"TRC_TRACE_WRAP_BUFFER", match::excluded, {}};
-        case xentrace::trc_trace_cpu_change:
-            return {"TRC_TRACE_CPU_CHANGE", match::excluded, {}};
-        default:
-            return {hex_name("TRC_GEN ", event), match::excluded, {}};
-        }
+    const target t = target_of(event);
+    xentrace_class c{xen_name(event), match::conservative, {}};
+    if (t == target::bookkeeping) {
+        c.kind = match::excluded;
+    } else if (t != target::none) {
+        c.kind = match::equivalent;
+        c.ours = ltt_events(t);
     }
-    switch (event & class_mask) {
-    case trc_sched_min:
-        // trace_runstate_change() puts the old and new states in bits 4-11.
-        if ((event & 0xfu) == 1)
-            return same("TRC_SCHED_RUNSTATE_CHANGE", "runstate_change");
-        if ((event & 0xfu) == 2)
-            return same("TRC_SCHED_CONTINUE_RUNNING", "runstate_continue_running");
-        return none(hex_name("TRC_SCHED_MIN ", event));
-    case trc_sched_verbose:
-        return sched_verbose(event);
-    case trc_sched_class:
-        return sched_specific(event);
-    case trc_dom0_domops:
-        if (event == trc_dom0_domops + 1)
-            return same("TRC_DOM0_DOM_ADD", "domain_create");
-        if (event == trc_dom0_domops + 2)
-            return same("TRC_DOM0_DOM_REM", "domain_destroy");
-        return none(hex_name("TRC_DOM0_DOMOPS ", event));
-    case trc_mem:
-        switch (event - trc_mem) {
-        case 1:
-            return same("TRC_MEM_PAGE_GRANT_MAP", "memory_grant_map");
-        case 2:
-            return same("TRC_MEM_PAGE_GRANT_UNMAP", "memory_grant_unmap");
-        case 3:
-            return same("TRC_MEM_PAGE_GRANT_TRANSFER", "memory_grant_transfer");
-        case 4:
-            return none("TRC_MEM_SET_P2M_ENTRY");
-        case 5:
-            return none("TRC_MEM_DECREASE_RESERVATION");
-        default:
-            return none(hex_name("TRC_MEM ", event));
-        }
-    case trc_hvm_entryexit: {
-        const char* nested = (event & trc_hvm_nestedflag) ? "n" : "";
-        const std::uint32_t n = event & ~trc_hvm_entryexit & ~trc_hvm_nestedflag;
-        if (n == 0x01)
-            return same(fmt::format("TRC_HVM_{}VMENTRY", nested), "hvm_vmentry");
-        if (n == 0x02)
-            return same(fmt::format("TRC_HVM_{}VMEXIT", nested), "hvm_vmexit");
-        if (n == (trc_64_flag | 0x02))
-            return same(fmt::format("TRC_HVM_{}VMEXIT64", nested), "hvm_vmexit");
-        return none(hex_name("TRC_HVM_ENTRYEXIT ", event));
-    }
-    case trc_hvm_handler:
-        return hvm_handler(event);
-    case trc_hvm_emul:
-        return hvm_emul(event);
-    case trc_pv_entry:
-        return pv_entry(event);
-    case trc_pv_subcall:
-        if (event == trc_pv_subcall + 14)
-            return same("TRC_PV_HYPERCALL_SUBCALL", "hypercall_entry");
-        return none(hex_name("TRC_PV_SUBCALL ", event));
-    case trc_hw_irq:
-        if (event == trc_hw_irq + 8)
-            return same("TRC_HW_IRQ_HANDLED", "irq_entry", "irq_exit");
-        return none(hex_name("TRC_HW_IRQ ", event));
-    case trc_hw_pm:
-        return none(hex_name("TRC_HW_PM ", event));
-    default:
-        return none(hex_name("", event));
-    }
+    return c;
 }
 
-} // namespace ltt::bench
+} // namespace ltt::xentrace
