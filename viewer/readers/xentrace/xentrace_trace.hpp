@@ -4,10 +4,16 @@
 //
 // Records ltt-xen has a facility for become those builtin events (a runstate
 // change record is the xen runstate_change event; mapping in
-// xentrace_events.hpp); the others become classes named from Xen's formats
-// file with their data words as fields; unknown ids are shown as raw id +
-// words and counted. Lost-records records become lost_events. Records
-// without a TSC take the time of the previous record of their CPU. The TSC
+// xentrace_mapping.hpp, encoding in xentrace_encode.hpp); the others become
+// classes of facility `xentrace` named from Xen's formats file with their
+// data words as u32 fields (xentrace_formats.hpp); ids nothing names are
+// `unknown` events carrying the raw id and words, counted in a notice.
+// Lost-records records become lost_events (count, and the interval from the
+// first lost record's TSC to the report), buffer-wrap records `wrap_buffer`
+// events. Records without a TSC take the time of the previous record of
+// their CPU (a CPU's first records, its first TSC). The whole file is
+// checked when it is opened (xentrace_scan.hpp), so a bad file is refused
+// with the offset of the problem before anything is shown. The TSC
 // frequency comes from --cpu-hz or a hypervisor trace of the same session;
 // when neither is known the source says so and times stay in cycles.
 #pragma once
