@@ -1,7 +1,7 @@
 // ltt-view: reads traces (ltt-xen CTF sessions, any CTF, xentrace, ftrace),
 // merges them on one time base and answers questions about them.
 //
-//   ltt-view summary PATH... [--json]
+//   ltt-view summary PATH... [--json] [--xenalyze-compat]
 //   ltt-view events PATH... [--filter EXPR] [--absolute] [--limit N]
 //
 // Global options: --cpu-hz FREQ (the TSC frequency for traces that do not
@@ -11,6 +11,10 @@
 
 #include "../analyses/event_counts.hpp"
 #include "../analyses/event_filter.hpp"
+#include "../analyses/guest_interrupts.hpp"
+#include "../analyses/hvm_exits.hpp"
+#include "../analyses/hypercall_counts.hpp"
+#include "../analyses/runstate_times.hpp"
 #include "../report/event_text.hpp"
 #include "../report/json_report.hpp"
 #include "../report/text_report.hpp"
@@ -111,7 +115,7 @@ int run_events(const common_options& o, const std::string& filter_text, bool abs
     return 0;
 }
 
-int run_summary(const common_options& o) {
+int run_summary(const common_options& o, bool xenalyze_compat) {
     pipeline p(o.paths, make_read_options(o));
     analysis_context context;
     context.classes = &p.classes;
@@ -120,6 +124,10 @@ int run_summary(const common_options& o) {
     context.cpus = &p.cpus;
     std::vector<std::unique_ptr<analysis>> analyses;
     analyses.push_back(std::make_unique<event_counts>(context));
+    analyses.push_back(std::make_unique<runstate_times>(context, xenalyze_compat));
+    analyses.push_back(std::make_unique<hypercall_counts>(context));
+    analyses.push_back(std::make_unique<hvm_exits>(context, xenalyze_compat));
+    analyses.push_back(std::make_unique<guest_interrupts>(context));
     p.run([&](const event& e) {
         for (const auto& a : analyses)
             a->on_event(e);
@@ -155,6 +163,9 @@ int main(int argc, char** argv) {
     CLI::App* summary = app.add_subcommand(
         "summary", "events, rates and losses per source and CPU, runstates, hypercalls, exits");
     add_common(summary, summary_opts, true);
+    bool xenalyze_compat = false;
+    summary->add_flag("--xenalyze-compat", xenalyze_compat,
+                      "runstate intervals and percentiles as xenalyze --summary counts them");
 
     common_options events_opts;
     std::string filter;
@@ -170,7 +181,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
         if (summary->parsed())
-            return run_summary(summary_opts);
+            return run_summary(summary_opts, xenalyze_compat);
         if (events->parsed())
             return run_events(events_opts, filter, absolute, limit);
     } catch (const CLI::ParseError& e) {

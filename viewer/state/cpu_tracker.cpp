@@ -9,20 +9,37 @@ constexpr std::uint64_t runstate_running = 0; // RUNSTATE_running
 }
 
 cpu_tracker::cpu_tracker(const class_registry& classes)
-    : runstate_change_(classes.find(ltt::layer::xen, "runstate_change")) {
+    : runstate_change_(classes.find(ltt::layer::xen, "runstate_change")),
+      continue_running_(classes.find(ltt::layer::xen, "runstate_continue_running")) {
     if (runstate_change_ != nullptr) {
         f_domid_ = *runstate_change_->field_index("domid");
         f_vcpu_ = *runstate_change_->field_index("vcpu");
         f_new_ = *runstate_change_->field_index("new_state");
     }
+    if (continue_running_ != nullptr) {
+        f_continue_domid_ = *continue_running_->field_index("domid");
+        f_continue_vcpu_ = *continue_running_->field_index("vcpu");
+    }
 }
 
 void cpu_tracker::update(const event& e) {
-    if (e.cls != runstate_change_ || runstate_change_ == nullptr)
+    if (e.cls == nullptr)
         return;
-    const vcpu_id v{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_domid_)),
-                    static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
-    const bool running = unsigned_at(*e.cls, e.payload, f_new_) == runstate_running;
+    vcpu_id v;
+    bool running = false;
+    if (e.cls == runstate_change_) {
+        v = {static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_domid_)),
+             static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
+        running = unsigned_at(*e.cls, e.payload, f_new_) == runstate_running;
+    } else if (e.cls == continue_running_) {
+        // The vCPU keeps running on this CPU: it ran there (a trace that
+        // starts while it runs learns it here).
+        v = {static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_continue_domid_)),
+             static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_continue_vcpu_))};
+        running = true;
+    } else {
+        return;
+    }
     if (running) {
         if (e.cpu >= running_.size())
             running_.resize(e.cpu + 1);

@@ -1,6 +1,7 @@
 // state/cpu_tracker.hpp - which vCPU runs on which physical CPU, from the
-// hypervisor's runstate changes (ltt-xen's runstate_change, or xentrace's
-// runstate change records, which readers map onto it). Analyses ask it what
+// hypervisor's runstate changes and decisions to keep a vCPU running
+// (ltt-xen's runstate_change and runstate_continue_running, or xentrace's
+// records, which readers map onto them). Analyses ask it what
 // a hypervisor event with no domain of its own (a hypercall, an interrupt)
 // ran on behalf of.
 #pragma once
@@ -39,7 +40,9 @@ public:
 
 private:
     const event_class* runstate_change_ = nullptr;
+    const event_class* continue_running_ = nullptr;
     std::size_t f_domid_ = 0, f_vcpu_ = 0, f_new_ = 0;
+    std::size_t f_continue_domid_ = 0, f_continue_vcpu_ = 0;
     std::vector<std::optional<vcpu_id>> running_; // by physical CPU
     std::map<vcpu_id, std::uint32_t> where_;
 };
