@@ -163,6 +163,22 @@ std::string_view value_prefix(std::string_view token) {
     return prefix;
 }
 
+// The words of `s` between blanks.
+std::vector<std::string> blank_separated(std::string_view s) {
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        const std::size_t start = i;
+        while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i])))
+            ++i;
+        if (i > start)
+            words.emplace_back(s.substr(start, i - start));
+    }
+    return words;
+}
+
 struct word_group {
     std::string label;
     std::vector<unsigned> refs;
@@ -182,8 +198,7 @@ std::vector<word_group> word_groups(std::string_view fields, const conversions& 
         const std::size_t comma = fields.find(',', start);
         const std::string_view piece = fields.substr(start, comma - start);
         std::vector<std::string> tokens;
-        std::istringstream in{std::string(piece)};
-        for (std::string t; in >> t;) {
+        for (std::string t : blank_separated(piece)) {
             // "ecx=0x%(4)08x" is "ecx", "=", "0x%(4)08x" ("=>" is text).
             const std::size_t eq = t.find('=');
             if (eq != std::string::npos && t != "=" && t.compare(eq, 2, "=>") != 0) {

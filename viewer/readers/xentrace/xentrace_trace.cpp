@@ -214,18 +214,33 @@ std::string grouped(std::uint64_t n) {
 
 class xentrace_trace final : public trace_reader {
 public:
+    // Reads `file`, mapped, with the formats file the options name or the
+    // installed one.
     xentrace_trace(const fs::path& file, class_registry& classes, const read_options& options)
         : map_(file) {
-        const std::string name = file.string();
         fs::path formats_file = options.xentrace_formats;
         if (formats_file.empty())
             formats_file = xt::installed_formats();
-        if (!formats_file.empty())
-            names_ = xt::formats::load(formats_file);
+        if (!formats_file.empty()) {
+            owned_names_ = xt::formats::load(formats_file);
+            names_ = &*owned_names_;
+        }
+        open(map_->bytes(), file.string(), classes, options);
+    }
+    // Reads `bytes` (they and `names` outlive the reader).
+    xentrace_trace(std::span<const std::byte> bytes, const std::string& name,
+                   class_registry& classes, const read_options& options, const xt::formats* names)
+        : names_(names) {
+        open(bytes, name, classes, options);
+    }
 
-        const xentrace_scan scan = scan_xentrace(map_.bytes(), name, names_ ? &*names_ : nullptr);
-        shared_.emplace(shared_state{xentrace_encoder(classes),
-                                     record_classes(classes, names_ ? &*names_ : nullptr),
+    std::span<event_stream* const> streams() override { return streams_; }
+
+private:
+    void open(std::span<const std::byte> bytes, const std::string& name, class_registry& classes,
+              const read_options& options) {
+        const xentrace_scan scan = scan_xentrace(bytes, name, names_);
+        shared_.emplace(shared_state{xentrace_encoder(classes), record_classes(classes, names_),
                                      classes.find(ltt::layer::xen, loss_desc.name), scan.svm()});
 
         source_.path = name;
@@ -236,7 +251,7 @@ public:
         source_.clock.name = "tsc";
         source_.clock.freq_hz = 0; // xentrace does not record it
         source_.clock.host_tsc = true;
-        notices(scan, formats_file, options);
+        notices(scan, options);
 
         const std::uint64_t fallback = scan.first_tsc_any.value_or(0);
         for (std::uint32_t cpu = 0; cpu < scan.stats.per_cpu.size(); ++cpu) {
@@ -245,17 +260,13 @@ public:
             const std::uint64_t first = cpu < scan.first_tsc.size() && scan.first_tsc[cpu]
                                             ? *scan.first_tsc[cpu]
                                             : fallback;
-            owned_.push_back(std::make_unique<xentrace_stream>(source_, map_.bytes(), name, cpu,
-                                                               first, *shared_));
+            owned_.push_back(
+                std::make_unique<xentrace_stream>(source_, bytes, name, cpu, first, *shared_));
             streams_.push_back(owned_.back().get());
         }
     }
 
-    std::span<event_stream* const> streams() override { return streams_; }
-
-private:
-    void notices(const xentrace_scan& scan, const fs::path& formats_file,
-                 const read_options& options) {
+    void notices(const xentrace_scan& scan, const read_options& options) {
         auto& n = source_.notices;
         if (!options.cpu_hz)
             n.push_back("xentrace does not record the TSC frequency (give --cpu-hz; ltt-view "
@@ -270,7 +281,7 @@ private:
             "without a TSC (stamped with their CPU's previous record){}",
             grouped(s.records - s.cpu_changes), s.cpus(), grouped(s.wraps), grouped(s.lost_reports),
             grouped(s.records_lost), grouped(s.without_tsc), tail));
-        if (formats_file.empty())
+        if (names_ == nullptr)
             n.push_back("no Xen formats file (give --formats): records ltt-xen has no event for "
                         "are shown as `unknown` with their id and data words");
         if (scan.unnamed_records != 0) {
@@ -298,8 +309,9 @@ private:
                                           grouped(scan.vm_exits)));
     }
 
-    ltt::mapped_file map_;
-    std::optional<xt::formats> names_;
+    std::optional<ltt::mapped_file> map_;
+    std::optional<xt::formats> owned_names_;
+    const xt::formats* names_ = nullptr;
     std::optional<shared_state> shared_;
     std::vector<std::unique_ptr<xentrace_stream>> owned_;
     std::vector<event_stream*> streams_;
@@ -323,6 +335,13 @@ bool is_xentrace_file(const fs::path& file) {
 std::unique_ptr<trace_reader> open_xentrace_file(const fs::path& file, class_registry& classes,
                                                  const read_options& options) {
     return std::make_unique<xentrace_trace>(file, classes, options);
+}
+
+std::unique_ptr<trace_reader> open_xentrace_bytes(std::span<const std::byte> bytes,
+                                                  const std::string& name, class_registry& classes,
+                                                  const read_options& options,
+                                                  const xt::formats* names) {
+    return std::make_unique<xentrace_trace>(bytes, name, classes, options, names);
 }
 
 } // namespace ltt::viewer

@@ -22,6 +22,12 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
+#include <string>
+
+namespace ltt::xentrace {
+class formats;
+}
 
 namespace ltt::viewer {
 
@@ -33,5 +39,14 @@ bool is_xentrace_file(const std::filesystem::path& file);
 std::unique_ptr<trace_reader> open_xentrace_file(const std::filesystem::path& file,
                                                  class_registry& classes,
                                                  const read_options& options);
+
+// The same over bytes already in memory, which must outlive the reader;
+// `name` names them in errors and notices; `names` is Xen's formats file,
+// already read (it must outlive the reader too; null: none), in place of
+// options.xentrace_formats (the fuzzer reads this way).
+std::unique_ptr<trace_reader> open_xentrace_bytes(std::span<const std::byte> bytes,
+                                                  const std::string& name, class_registry& classes,
+                                                  const read_options& options,
+                                                  const ltt::xentrace::formats* names);
 
 } // namespace ltt::viewer
