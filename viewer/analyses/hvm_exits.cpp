@@ -22,6 +22,7 @@ hvm_exits::hvm_exits(const analysis_context& context, bool xenalyze_compat)
     entry_ = classes.find(ltt::layer::xen, "hvm_vmentry");
     change_ = classes.find(ltt::layer::xen, "runstate_change");
     hypercall_ = classes.find(ltt::layer::xen, "hypercall_entry");
+    loss_ = classes.find(ltt::layer::xen, loss_desc.name);
     vmx_fields_ = vcpu_fields::of(vmx_exit_);
     svm_fields_ = vcpu_fields::of(svm_exit_);
     change_fields_ = vcpu_fields::of(change_);
@@ -51,8 +52,7 @@ void hvm_exits::close(vcpu_id v, std::uint64_t ts) {
 }
 
 void hvm_exits::on_event(const event& e) {
-    if (e.source().layer != ltt::layer::xen || e.cls == nullptr)
-        return;
+    // Every class compared with is a hypervisor (xen layer) one.
     if (e.cls == vmx_exit_ || e.cls == svm_exit_) {
         const bool svm = e.cls == svm_exit_;
         const auto v = event_vcpu(e, svm ? svm_fields_ : vmx_fields_, context_.cpus);
@@ -84,7 +84,7 @@ void hvm_exits::on_event(const event& e) {
             if (const auto v = context_.cpus->running_on(e.cpu))
                 if (const auto it = open_.find(*v); it != open_.end())
                     it->second.hypercall = unsigned_at(*e.cls, e.payload, f_number_);
-    } else if (e.cls->facility == loss_facility && e.cls->name == loss_desc.name) {
+    } else if (e.cls == loss_ && loss_ != nullptr) {
         lost_ += open_.size();
         open_.clear();
     }

@@ -57,6 +57,7 @@ private:
     const event_class* entry_ = nullptr;
     const event_class* change_ = nullptr;
     const event_class* hypercall_ = nullptr;
+    const event_class* loss_ = nullptr;
     vcpu_fields vmx_fields_, svm_fields_, change_fields_;
     std::size_t f_vmx_reason_ = 0, f_svm_reason_ = 0, f_new_state_ = 0, f_number_ = 0;
     std::map<vcpu_id, open_exit> open_;

@@ -12,24 +12,50 @@ hypercall_counts::hypercall_counts(const analysis_context& context) : context_(c
         f_entry_number_ = *entry_->field_index("number");
 }
 
+std::size_t hypercall_counts::calls_of(const std::optional<vcpu_id>& v) {
+    if (last_ < calls_.size() && calls_[last_].v == v)
+        return last_;
+    for (std::size_t i = 0; i < calls_.size(); ++i)
+        if (calls_[i].v == v)
+            return last_ = i;
+    calls_.push_back({v, {}});
+    return last_ = calls_.size() - 1;
+}
+
+hypercall_counts::open_call& hypercall_counts::open_on(const source_info* source,
+                                                       std::uint32_t cpu) {
+    for (open_call& c : open_)
+        if (c.source == source && c.cpu == cpu)
+            return c;
+    open_.push_back({source, cpu});
+    return open_.back();
+}
+
 void hypercall_counts::on_event(const event& e) {
     if (e.cls == nullptr || (e.cls != entry_ && e.cls != exit_))
         return;
-    const auto where = std::make_pair(e.stream->source, e.cpu);
     if (e.cls == entry_) {
         const std::optional<vcpu_id> v =
             context_.cpus != nullptr ? context_.cpus->running_on(e.cpu) : std::nullopt;
-        const std::uint64_t number = unsigned_at(*e.cls, e.payload, f_entry_number_);
-        ++counts_[{v, number}];
-        open_[where] = open_call{v, number, e.ts};
+        const auto number =
+            static_cast<std::uint8_t>(unsigned_at(*e.cls, e.payload, f_entry_number_));
+        const std::size_t i = calls_of(v);
+        ++calls_[i].count[number];
+        if (exit_ != nullptr) {
+            open_call& c = open_on(e.stream->source, e.cpu);
+            c.open = true;
+            c.calls = i;
+            c.number = number;
+            c.ts = e.ts;
+        }
         return;
     }
-    const auto it = open_.find(where);
-    if (it == open_.end())
+    open_call& c = open_on(e.stream->source, e.cpu);
+    if (!c.open)
         return;
-    if (e.ts >= it->second.ts)
-        times_[{it->second.v, it->second.number}].add(e.ts - it->second.ts);
-    open_.erase(it);
+    if (e.ts >= c.ts)
+        times_[{calls_[c.calls].v, c.number}].add(e.ts - c.ts);
+    c.open = false;
 }
 
 result hypercall_counts::finish() {
@@ -50,8 +76,13 @@ result hypercall_counts::finish() {
              {"p95", "p95", unit::time}},
             {},
             {}};
+    std::map<call_key, std::uint64_t> counts;
+    for (const vcpu_calls& c : calls_)
+        for (std::size_t number = 0; number < c.count.size(); ++number)
+            if (c.count[number] != 0)
+                counts[{c.v, number}] = c.count[number];
     std::map<std::pair<std::optional<std::uint32_t>, std::uint64_t>, std::uint64_t> per_domain;
-    for (const auto& [key, n] : counts_) {
+    for (const auto& [key, n] : counts) {
         const auto& [v, number] = key;
         std::vector<cell> row{domain_cell(v), vcpu_cell(v),
                               enum_text(entry_, "number", static_cast<std::int64_t>(number)),

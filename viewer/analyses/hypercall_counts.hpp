@@ -11,11 +11,12 @@
 #include "duration_stats.hpp"
 #include "xen_vcpu.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <tuple>
-#include <unordered_map>
+#include <vector>
 
 namespace ltt::viewer {
 
@@ -27,21 +28,35 @@ public:
     result finish() override;
 
 private:
-    struct open_call {
+    // Hypercall numbers are u8 (255: out of range).
+    struct vcpu_calls {
         std::optional<vcpu_id> v;
-        std::uint64_t number = 0;
+        std::array<std::uint64_t, 256> count{};
+    };
+    // A hypercall entered and not yet exited on one CPU of one source.
+    struct open_call {
+        const source_info* source = nullptr;
+        std::uint32_t cpu = 0;
+        bool open = false;
+        std::size_t calls = 0; // index in calls_
+        std::uint8_t number = 0;
         std::uint64_t ts = 0;
     };
     using call_key = std::tuple<std::optional<vcpu_id>, std::uint64_t>;
+
+    std::size_t calls_of(const std::optional<vcpu_id>& v);
+    open_call& open_on(const source_info* source, std::uint32_t cpu);
 
     analysis_context context_;
     const event_class* entry_ = nullptr;
     const event_class* exit_ = nullptr;
     std::size_t f_entry_number_ = 0;
-    std::map<call_key, std::uint64_t> counts_;
+    // The hot path is one hypercall_entry after another: counters in arrays
+    // per vCPU (a few), found by a short search that starts at the last one.
+    std::vector<vcpu_calls> calls_;
+    std::size_t last_ = 0;
     std::map<call_key, duration_stats> times_;
-    // Entered and not yet exited, by (source, physical CPU).
-    std::map<std::pair<const source_info*, std::uint32_t>, open_call> open_;
+    std::vector<open_call> open_;
 };
 
 } // namespace ltt::viewer

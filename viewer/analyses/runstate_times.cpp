@@ -39,10 +39,26 @@ runstate_times::runstate_times(const analysis_context& context, bool xenalyze_co
     }
 }
 
+runstate_times::cpu_times& runstate_times::cpu(std::uint32_t n) {
+    constexpr std::uint32_t near = 4096; // Xen's NR_CPUS ceiling
+    if (n >= near)
+        return far_cpus_[n];
+    if (n >= cpus_.size())
+        cpus_.resize(n + 1);
+    if (!cpus_[n])
+        cpus_[n].emplace();
+    return *cpus_[n];
+}
+
 void runstate_times::on_event(const event& e) {
     if (e.source().layer != ltt::layer::xen)
         return;
-    cpus_.try_emplace(e.cpu, cpu_times{e.ts, e.ts}).first->second.last = e.ts;
+    cpu_times& c = cpu(e.cpu);
+    if (!c.seen) {
+        c.first = e.ts;
+        c.seen = true;
+    }
+    c.last = e.ts;
     if (e.cls == change_cls_) {
         const vcpu_id v{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_domid_)),
                         static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
@@ -59,9 +75,8 @@ void runstate_times::on_event(const event& e) {
     }
 }
 
-std::uint64_t runstate_times::first_ts_of(std::uint32_t cpu) const {
-    const auto it = cpus_.find(cpu);
-    return it == cpus_.end() ? 0 : it->second.first;
+std::uint64_t runstate_times::first_ts_of(std::uint32_t n) {
+    return cpu(n).first;
 }
 
 void runstate_times::enter(vcpu_id v, vcpu_state& s, std::uint8_t next, std::uint64_t ts,
@@ -144,8 +159,13 @@ result runstate_times::finish() {
     if (compat_ && context_.cpus != nullptr) {
         // xenalyze closes the interval of the vCPU each CPU runs at the CPU's
         // last record.
-        for (const auto& [cpu, t] : cpus_) {
-            const auto v = context_.cpus->running_on(cpu);
+        std::vector<std::pair<std::uint32_t, cpu_times>> all;
+        for (std::uint32_t n = 0; n < cpus_.size(); ++n)
+            if (cpus_[n] && cpus_[n]->seen)
+                all.emplace_back(n, *cpus_[n]);
+        all.insert(all.end(), far_cpus_.begin(), far_cpus_.end());
+        for (const auto& [n, t] : all) {
+            const auto v = context_.cpus->running_on(n);
             if (!v)
                 continue;
             auto it = vcpus_.find(*v);

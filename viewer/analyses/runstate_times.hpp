@@ -38,7 +38,8 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <unordered_map>
+#include <optional>
+#include <vector>
 
 namespace ltt::viewer {
 
@@ -60,6 +61,7 @@ private:
         std::uint64_t since = 0;
     };
     struct cpu_times {
+        bool seen = false;
         std::uint64_t first = 0, last = 0;
     };
 
@@ -68,7 +70,7 @@ private:
     // Ends v's current interval at ts and enters `next`.
     void enter(vcpu_id v, vcpu_state& s, std::uint8_t next, std::uint64_t ts,
                std::uint8_t came_from);
-    std::uint64_t first_ts_of(std::uint32_t cpu) const;
+    std::uint64_t first_ts_of(std::uint32_t cpu);
 
     analysis_context context_;
     bool compat_;
@@ -78,9 +80,14 @@ private:
     std::size_t f_cont_domid_ = 0, f_cont_vcpu_ = 0;
     std::map<vcpu_id, vcpu_state> vcpus_;
     std::map<vcpu_id, std::array<duration_stats, rows>> stats_;
-    std::unordered_map<std::uint32_t, cpu_times> cpus_; // hypervisor events, by physical CPU
-    std::uint64_t mismatches_ = 0;                      // changes from another state than known
-    std::uint64_t losses_ = 0;                          // loss reports that reset every vCPU
+    cpu_times& cpu(std::uint32_t cpu);
+
+    // Hypervisor events' first and last time, by physical CPU (a vector for
+    // the CPU numbers Xen has, a map beyond).
+    std::vector<std::optional<cpu_times>> cpus_;
+    std::map<std::uint32_t, cpu_times> far_cpus_;
+    std::uint64_t mismatches_ = 0; // changes from another state than known
+    std::uint64_t losses_ = 0;     // loss reports that reset every vCPU
 };
 
 } // namespace ltt::viewer

@@ -92,6 +92,10 @@ xentrace_encoder::layout xentrace_encoder::resolve(const class_registry& classes
     if (l.cls == nullptr)
         throw std::logic_error(
             fmt::format("the xentrace mapping names xen event {}, which the viewer lacks", event));
+    if (l.cls->desc->variable_size || l.cls->desc->fixed_size > payload_buffer::capacity)
+        throw std::logic_error(fmt::format("xen event {} does not fit the xentrace reader's "
+                                           "payload buffer",
+                                           event));
     for (const std::string_view v : values)
         if (!l.cls->field_index(v))
             throw std::logic_error(
@@ -167,7 +171,7 @@ const event_class* xentrace_encoder::class_of(xt::target t, bool svm) const {
 }
 
 void xentrace_encoder::put(const layout& l, const std::array<std::uint64_t, max_values>& values,
-                           std::uint32_t unknown, payload_builder& out) {
+                           std::uint32_t unknown, payload_buffer& out) {
     for (std::size_t i = 0; i < l.slot.size(); ++i) {
         const ltt::field_kind kind = l.cls->desc->fields[i].kind;
         const std::uint8_t s = l.slot[i];
@@ -177,7 +181,7 @@ void xentrace_encoder::put(const layout& l, const std::array<std::uint64_t, max_
 }
 
 bool xentrace_encoder::encode(xt::target t, const xt::record& rec, const cpu_context& context,
-                              payload_builder& out) const {
+                              payload_buffer& out) const {
     if (rec.n_extra < words_needed(t))
         return false;
     const layout* l = &layouts_.at(static_cast<std::size_t>(t));

@@ -18,16 +18,38 @@
 #pragma once
 
 #include "../../core/event_class.hpp"
-#include "../../core/payload.hpp"
 #include "xentrace_mapping.hpp"
 #include "xentrace_reader.hpp"
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace ltt::viewer {
+
+// A payload of at most 64 bytes built in place (every event the reader
+// hands out has fixed-size integer fields: at most 33 bytes), the encoding of
+// core/payload.hpp without a vector's growth checks on the hot path.
+class payload_buffer {
+public:
+    static constexpr std::size_t capacity = 64;
+
+    void clear() noexcept { size_ = 0; }
+    // Callers stay within capacity (the encoder checks its classes once).
+    void put(ltt::field_kind kind, std::uint64_t value) noexcept {
+        const std::uint32_t n = ltt::kind_size(kind);
+        std::memcpy(bytes_.data() + size_, &value, n); // little-endian host
+        size_ += n;
+    }
+    std::span<const std::byte> span() const noexcept { return {bytes_.data(), size_}; }
+
+private:
+    std::array<std::byte, capacity> bytes_{};
+    std::size_t size_ = 0;
+};
 
 // What a physical CPU's stream knows when it encodes a record.
 struct cpu_context {
@@ -53,7 +75,7 @@ public:
     // has fewer data words than the target reads (it is then a record of its
     // own, not a wrong decode).
     bool encode(ltt::xentrace::target t, const ltt::xentrace::record& rec,
-                const cpu_context& context, payload_builder& out) const;
+                const cpu_context& context, payload_buffer& out) const;
 
 private:
     static constexpr std::size_t max_values = 8;
@@ -71,7 +93,7 @@ private:
     // Writes the class's fields: the value of its slot, or "not recorded"
     // for fields without one and for values whose bit is set in `unknown`.
     static void put(const layout& l, const std::array<std::uint64_t, max_values>& values,
-                    std::uint32_t unknown, payload_builder& out);
+                    std::uint32_t unknown, payload_buffer& out);
 
     std::array<layout, 64> layouts_{};
     layout svm_vmexit_;

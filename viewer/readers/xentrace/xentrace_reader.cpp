@@ -66,7 +66,7 @@ window file_layout::read_window(std::uint64_t pos) const {
     return window{pos, cpu, pos + cpu_change_size, pos + cpu_change_size + size};
 }
 
-record file_layout::read_record(std::uint64_t pos, const window& w) const {
+record file_layout::read_record(std::uint64_t pos, const window& w, unsigned words) const {
     // Windows are whole words, so a header's 4 bytes are inside the window.
     const std::uint32_t header = word(pos);
     record rec;
@@ -92,7 +92,8 @@ record file_layout::read_record(std::uint64_t pos, const window& w) const {
         rec.tsc = word(p) | (static_cast<std::uint64_t>(word(p + 4)) << 32);
         p += 8;
     }
-    for (unsigned i = 0; i < rec.n_extra; i++, p += 4)
+    const unsigned n = std::min<unsigned>(rec.n_extra, words);
+    for (unsigned i = 0; i < n; i++, p += 4)
         rec.extra[i] = word(p);
     return rec;
 }
@@ -100,28 +101,34 @@ record file_layout::read_record(std::uint64_t pos, const window& w) const {
 reader::reader(std::span<const std::byte> data, std::string name)
     : layout_(data, std::move(name)) {}
 
-std::optional<record> reader::next() {
+std::optional<record> reader::next(unsigned words) {
     if (pos_ == layout_.size())
         return std::nullopt;
     record rec;
     if (pos_ == window_.end) {
         window_ = layout_.read_window(pos_);
-        rec.offset = pos_;
-        rec.event = trc_trace_cpu_change;
-        rec.cpu = window_.cpu;
-        rec.n_extra = 2;
-        rec.extra[0] = window_.cpu;
-        rec.extra[1] = static_cast<std::uint32_t>(window_.end - window_.begin);
+        rec = file_layout::cpu_change_record(window_);
         pos_ = window_.begin;
     } else {
-        rec = layout_.read_record(pos_, window_);
+        rec = layout_.read_record(pos_, window_, words);
         pos_ += rec.size();
     }
-    count(rec);
+    counter_.count(rec);
     return rec;
 }
 
-void reader::count(const record& rec) {
+record file_layout::cpu_change_record(const window& w) {
+    record rec;
+    rec.offset = w.offset;
+    rec.event = trc_trace_cpu_change;
+    rec.cpu = w.cpu;
+    rec.n_extra = 2;
+    rec.extra[0] = w.cpu;
+    rec.extra[1] = static_cast<std::uint32_t>(w.end - w.begin);
+    return rec;
+}
+
+void record_counter::count(const record& rec) {
     stats_.records++;
     stats_.bytes += rec.size();
     if (!rec.has_tsc)

@@ -84,6 +84,18 @@ struct reader_stats {
     std::uint32_t cpus() const noexcept;
 };
 
+// Counts records into reader_stats, each once, in file order (the CPU-change
+// record of a window before its records).
+class record_counter {
+public:
+    void count(const record& rec);
+    const reader_stats& stats() const noexcept { return stats_; }
+
+private:
+    reader_stats stats_;
+    std::vector<std::optional<std::uint64_t>> last_tsc_; // by CPU
+};
+
 // One window: a CPU-change record and the records that follow it.
 struct window {
     std::uint64_t offset = 0; // of the CPU-change record
@@ -102,8 +114,11 @@ public:
 
     // The window whose CPU-change record is at `offset` (< size()).
     window read_window(std::uint64_t offset) const;
-    // The record at `offset`, inside `w`.
-    record read_record(std::uint64_t offset, const window& w) const;
+    // The record at `offset`, inside `w`, with its first `words` data words
+    // (all of them by default; the rest of `extra` is left zero).
+    record read_record(std::uint64_t offset, const window& w, unsigned words = extra_max) const;
+    // The CPU-change record of a window, as a record.
+    static record cpu_change_record(const window& w);
 
     std::uint64_t size() const noexcept { return data_.size(); }
     const std::string& name() const noexcept { return name_; }
@@ -122,20 +137,18 @@ public:
     reader(std::span<const std::byte> data, std::string name);
 
     // The next record; nullopt at the end of the file. Throws
-    // ltt::format_error on malformed input.
-    std::optional<record> next();
+    // ltt::format_error on malformed input. With `words`, only the first
+    // that many data words are read (a faster pass over the file).
+    std::optional<record> next(unsigned words = extra_max);
 
-    const reader_stats& stats() const noexcept { return stats_; }
+    const reader_stats& stats() const noexcept { return counter_.stats(); }
     const std::string& name() const noexcept { return layout_.name(); }
 
 private:
-    void count(const record& rec);
-
     file_layout layout_;
     std::uint64_t pos_ = 0;
     window window_; // pos_ == window_.end: a CPU-change record comes next
-    reader_stats stats_;
-    std::vector<std::optional<std::uint64_t>> last_tsc_; // by CPU
+    record_counter counter_;
 };
 
 // The records of one physical CPU (not its CPU-change records), in file

@@ -2,7 +2,6 @@
 
 #include "../../core/event_class.hpp"
 #include "../../core/loss.hpp"
-#include "../../core/payload.hpp"
 #include "xentrace_encode.hpp"
 #include "xentrace_formats.hpp"
 #include "xentrace_mapping.hpp"
@@ -201,7 +200,7 @@ private:
     shared_state& shared_;
     cpu_context context_;
     std::uint64_t last_ts_;
-    payload_builder payload_;
+    payload_buffer payload_;
     loss_payload loss_{0, loss_reason::records_lost, 0, 0};
 };
 
