@@ -173,6 +173,7 @@ bool cpu_reader::next_window() {
             return true;
         }
     }
+    done_ = true;
     return false;
 }
 

@@ -161,6 +161,9 @@ public:
     std::optional<record> next();
     const std::string& name() const noexcept { return layout_.name(); }
     std::uint32_t cpu() const noexcept { return cpu_; }
+    // Nothing before this offset will be read again (the current window's
+    // CPU-change record; the file's size at the end).
+    std::uint64_t position() const noexcept { return done_ ? layout_.size() : window_.offset; }
 
 private:
     bool next_window();
@@ -170,6 +173,7 @@ private:
     std::uint64_t next_window_ = 0; // offset of the next CPU-change record
     window window_;
     std::uint64_t pos_ = 0; // in window_ while pos_ < window_.end
+    bool done_ = false;
 };
 
 } // namespace ltt::xentrace

@@ -43,7 +43,8 @@ private:
 } // namespace
 
 xentrace_scan scan_xentrace(std::span<const std::byte> data, const std::string& name,
-                            const xt::formats* names) {
+                            const xt::formats* names,
+                            const std::function<void(std::uint64_t)>& passed) {
     xentrace_scan s;
     const xt::file_layout file(data, name);
     xt::record_counter counter;
@@ -78,6 +79,8 @@ xentrace_scan scan_xentrace(std::span<const std::byte> data, const std::string& 
             }
         }
         pos = w.end;
+        if (passed)
+            passed(pos);
     }
     s.stats = counter.stats();
     return s;

@@ -12,6 +12,7 @@
 #include "xentrace_reader.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -39,8 +40,10 @@ struct xentrace_scan {
 };
 
 // ltt::format_error naming `name` and the offset for a malformed file.
-// `names` may be null (no formats file).
+// `names` may be null (no formats file). `passed`, when given, is told after
+// each window that nothing before the offset it gets is read again.
 xentrace_scan scan_xentrace(std::span<const std::byte> data, const std::string& name,
-                            const ltt::xentrace::formats* names);
+                            const ltt::xentrace::formats* names,
+                            const std::function<void(std::uint64_t)>& passed = {});
 
 } // namespace ltt::viewer

@@ -2,6 +2,7 @@
 
 #include "../../core/event_class.hpp"
 #include "../../core/loss.hpp"
+#include "mapped_residency.hpp"
 #include "xentrace_encode.hpp"
 #include "xentrace_formats.hpp"
 #include "xentrace_mapping.hpp"
@@ -104,6 +105,7 @@ struct shared_state {
     record_classes records;
     const event_class* loss = nullptr;
     bool svm = false;
+    std::optional<mapped_residency> residency; // set once the streams exist
 };
 
 // The records of one physical CPU, as events.
@@ -111,8 +113,9 @@ class xentrace_stream final : public event_stream {
 public:
     xentrace_stream(const source_info& source, std::span<const std::byte> data,
                     const std::string& name, std::uint32_t cpu, std::uint64_t first_ts,
-                    shared_state& shared)
-        : reader_(data, name, cpu), shared_(shared), last_ts_(first_ts) {
+                    shared_state& shared, std::size_t reader_index)
+        : reader_(data, name, cpu), shared_(shared), last_ts_(first_ts),
+          reader_index_(reader_index) {
         info_.source = &source;
         info_.name = fmt::format("cpu{}", cpu);
         context_.svm = shared.svm;
@@ -120,6 +123,10 @@ public:
 
     bool next(event& out) override {
         const auto rec = reader_.next();
+        if (reader_.position() != position_) {
+            position_ = reader_.position();
+            shared_.residency->passed(reader_index_, position_);
+        }
         if (!rec)
             return false;
         // A record without a TSC happened after its CPU's previous one
@@ -200,6 +207,8 @@ private:
     shared_state& shared_;
     cpu_context context_;
     std::uint64_t last_ts_;
+    std::size_t reader_index_;
+    std::uint64_t position_ = 0;
     payload_buffer payload_;
     loss_payload loss_{0, loss_reason::records_lost, 0, 0};
 };
@@ -224,23 +233,28 @@ public:
             owned_names_ = xt::formats::load(formats_file);
             names_ = &*owned_names_;
         }
-        open(map_->bytes(), file.string(), classes, options);
+        open(map_->bytes(), true, file.string(), classes, options);
     }
     // Reads `bytes` (they and `names` outlive the reader).
     xentrace_trace(std::span<const std::byte> bytes, const std::string& name,
                    class_registry& classes, const read_options& options, const xt::formats* names)
         : names_(names) {
-        open(bytes, name, classes, options);
+        open(bytes, false, name, classes, options);
     }
 
     std::span<event_stream* const> streams() override { return streams_; }
 
 private:
-    void open(std::span<const std::byte> bytes, const std::string& name, class_registry& classes,
-              const read_options& options) {
-        const xentrace_scan scan = scan_xentrace(bytes, name, names_);
+    // `mapped`: `bytes` are a mapping of the whole file, whose pages behind
+    // the readers can be dropped.
+    void open(std::span<const std::byte> bytes, bool mapped, const std::string& name,
+              class_registry& classes, const read_options& options) {
+        mapped_residency scan_residency(bytes, mapped, 1);
+        const xentrace_scan scan = scan_xentrace(
+            bytes, name, names_, [&](std::uint64_t offset) { scan_residency.passed(0, offset); });
         shared_.emplace(shared_state{xentrace_encoder(classes), record_classes(classes, names_),
-                                     classes.find(ltt::layer::xen, loss_desc.name), scan.svm()});
+                                     classes.find(ltt::layer::xen, loss_desc.name), scan.svm(),
+                                     std::nullopt});
 
         source_.path = name;
         source_.format = "xentrace";
@@ -259,10 +273,11 @@ private:
             const std::uint64_t first = cpu < scan.first_tsc.size() && scan.first_tsc[cpu]
                                             ? *scan.first_tsc[cpu]
                                             : fallback;
-            owned_.push_back(
-                std::make_unique<xentrace_stream>(source_, bytes, name, cpu, first, *shared_));
+            owned_.push_back(std::make_unique<xentrace_stream>(source_, bytes, name, cpu, first,
+                                                               *shared_, owned_.size()));
             streams_.push_back(owned_.back().get());
         }
+        shared_->residency.emplace(bytes, mapped, owned_.size());
     }
 
     void notices(const xentrace_scan& scan, const read_options& options) {
