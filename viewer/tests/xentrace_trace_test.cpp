@@ -244,6 +244,21 @@ TEST(XentraceTrace, ShortMappedRecordIsNotDecoded) {
     EXPECT_EQ(lines[0], "100 hypervisor/cpu0 __enter_scheduler_2w: prev_dom=0x1 prev_vcpu=0x2");
 }
 
+// A formats file naming an event like one of the reader's own classes, with
+// other fields: the record gets a name of its own, not an error.
+TEST(XentraceTrace, FormatsNameClashIsRenamed) {
+    const fs::path formats = scratch("clash-formats");
+    std::ofstream(formats)
+        << "0x00012345  CPU%(cpu)d  %(tsc)d (+%(reltsc)8d)  unknown [ a = %(1)d ]\n"
+           "0x00012346  CPU%(cpu)d  %(tsc)d (+%(reltsc)8d)  fine [ b = %(1)d ]\n";
+    xentrace_file_builder b;
+    b.window(0).rec(0x12345, 100, {7}).rec(0x12346, 101, {8});
+    const auto lines = read_lines(b.write(scratch("clash.bin")), formats.string());
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], "100 hypervisor/cpu0 unknown_0x0012345: a=7");
+    EXPECT_EQ(lines[1], "101 hypervisor/cpu0 fine: b=8");
+}
+
 struct file_counts {
     std::uint64_t events = 0;
     std::map<std::uint32_t, std::uint64_t> per_cpu;

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace fs = std::filesystem;
@@ -57,7 +58,7 @@ public:
         } else {
             const xt::format_entry* e = names_ ? names_->find(event) : nullptr;
             if (e != nullptr)
-                cls = &register_named(*e, words);
+                cls = &register_named(event, *e, words);
             by_key_.emplace(key, cls);
         }
         last_key_ = key;
@@ -69,7 +70,8 @@ public:
     const event_class* wrap() const noexcept { return wrap_; }
 
 private:
-    const event_class& register_named(const xt::format_entry& e, unsigned words) {
+    const event_class& register_named(std::uint32_t event, const xt::format_entry& e,
+                                      unsigned words) {
         std::vector<field_spec> fields;
         for (unsigned i = 0; i < words; ++i) {
             std::string name = xt::word_name(&e, i);
@@ -87,7 +89,14 @@ private:
         // class of its own (a class has one set of fields).
         const std::string name =
             words == e.words_shown ? e.name : fmt::format("{}_{}w", e.name, words);
-        return classes_.add(ltt::layer::xen, facility_name, name, std::move(fields));
+        try {
+            return classes_.add(ltt::layer::xen, facility_name, name, fields);
+        } catch (const std::invalid_argument&) {
+            // A name the reader's own classes (unknown, wrap_buffer) or
+            // another file's entry already has with other fields.
+            return classes_.add(ltt::layer::xen, facility_name,
+                                fmt::format("{}_{:#09x}", name, event), std::move(fields));
+        }
     }
 
     class_registry& classes_;
