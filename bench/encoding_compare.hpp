@@ -4,7 +4,7 @@
 //
 // Per xentrace record: xentrace's bytes are its record (4 + 8 with a TSC +
 // 4 per data word). Ours are, per ltt-xen record that records the same
-// (xentrace_mapping.hpp): the event header of the Xen channel (large: 6
+// (viewer/readers/xentrace/xentrace_mapping.hpp): the event header of the Xen channel (large: 6
 // bytes, or the 14-byte extended form when the TSC's bits above 32 differ
 // from the previous record's on the same CPU, decided with the file's real
 // TSCs) plus the event's payload size from genevent's C++ descriptors. A
@@ -27,6 +27,11 @@
 #include <string_view>
 
 namespace ltt::bench {
+
+using xentrace::classify;
+using xentrace::match;
+using xentrace::to_string;
+using xentrace::xentrace_class;
 
 // The ltt-xen channel the comparison encodes into: event ids, payload sizes
 // and header kind, from the facility descriptors in channel order.

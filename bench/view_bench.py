@@ -26,17 +26,21 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 
 def run(cmd, stdout=subprocess.DEVNULL):
     """Runs cmd; returns (cpu seconds, wall seconds, peak RSS KiB)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+    # stderr goes to a file, not a pipe: a tool that writes much there
+    # (xenalyze's warnings) would block on a full pipe while we wait for it.
+    with tempfile.TemporaryFile() as errfile:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        errfile.seek(0)
+        err = errfile.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit("view_bench: %s failed (%d): %s" % (" ".join(cmd), code, err[-500:]))

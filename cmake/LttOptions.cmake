@@ -25,20 +25,26 @@ endif()
 # PREFIX.Suite.Case.
 function(ltt_add_gtest target prefix)
   cmake_parse_arguments(T "" "" "LABELS;ENVIRONMENT" ${ARGN})
-  set(props)
-  if(T_LABELS)
-    list(APPEND props LABELS "${T_LABELS}")
-  endif()
-  if(T_ENVIRONMENT)
-    list(APPEND props ENVIRONMENT "${T_ENVIRONMENT}")
-  endif()
   gtest_discover_tests(${target} TEST_PREFIX "${prefix}." DISCOVERY_MODE PRE_TEST
-                       PROPERTIES ${props})
+                       TEST_LIST ${target}_discovered)
+  # gtest_discover_tests (CMake 3.25) flattens its PROPERTIES, so a list
+  # value (two labels, two variables) would lose its second item: the
+  # properties are set by a file CTest includes after the discovered tests.
+  set(props_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake)
+  file(WRITE ${props_file}
+    "foreach(t IN LISTS ${target}_discovered)\n"
+    "  set_tests_properties(\${t} PROPERTIES LABELS [==[${T_LABELS}]==]\n"
+    "                       ENVIRONMENT [==[${T_ENVIRONMENT}]==])\n"
+    "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props_file})
 endfunction()
 
 function(ltt_add_test name)
   cmake_parse_arguments(T "" "" "COMMAND;LABELS;ENVIRONMENT" ${ARGN})
   add_test(NAME ${name} COMMAND ${T_COMMAND})
+  # A hung test fails in minutes, not after CTest's 25-minute default (a
+  # test that needs longer sets its own TIMEOUT after this).
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600)
   if(T_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()

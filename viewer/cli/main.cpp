@@ -2,6 +2,7 @@
 // merges them on one time base and answers questions about them.
 //
 //   ltt-view summary|irq-latency|sched-latency|cpu|grants|loss|audit PATH... [--json]
+//   ltt-view summary ... [--xenalyze-compat]
 //   ltt-view events PATH... [--filter EXPR] [--absolute] [--limit N]
 //
 // Global options: --cpu-hz FREQ (the TSC frequency for traces that do not
@@ -17,6 +18,10 @@
 #include "../analyses/loss_timeline.hpp"
 #include "../analyses/sched_latency.hpp"
 #include "../analyses/time_audit.hpp"
+#include "../analyses/guest_interrupts.hpp"
+#include "../analyses/hvm_exits.hpp"
+#include "../analyses/hypercall_counts.hpp"
+#include "../analyses/runstate_times.hpp"
 #include "../report/event_text.hpp"
 #include "../report/json_report.hpp"
 #include "../report/text_report.hpp"
@@ -233,10 +238,21 @@ int main(int argc, char** argv) {
     };
 
     std::deque<command> commands; // CLI11 keeps pointers to their options
-    commands.emplace_back("summary",
-                          "events, rates and losses per source and CPU, runstates, "
-                          "hypercalls, exits",
-                          std::vector<analysis_factory>{make<event_counts>});
+    // The summary: what xenalyze --summary tells Xen's users, per vCPU.
+    bool xenalyze_compat = false;
+    const auto with_compat = [&xenalyze_compat]<typename T>() -> analysis_factory {
+        return [&xenalyze_compat](const analysis_context& c) -> std::unique_ptr<analysis> {
+            return std::make_unique<T>(c, xenalyze_compat);
+        };
+    };
+    commands.emplace_back(
+        "summary",
+        "events, rates and losses per source and CPU, runstates, hypercalls, exits",
+        std::vector<analysis_factory>{make<event_counts>,
+                                      with_compat.template operator()<runstate_times>(),
+                                      make<hypercall_counts>,
+                                      with_compat.template operator()<hvm_exits>(),
+                                      make<guest_interrupts>});
     commands.emplace_back("irq-latency",
                           "interrupt delivery: physical IRQ -> event channel -> vCPU -> "
                           "handler, per stage",
@@ -255,6 +271,10 @@ int main(int argc, char** argv) {
     for (command& c : commands) {
         c.app = app.add_subcommand(c.name, c.help);
         add_common(c.app, c.options, true);
+        if (std::string_view(c.name) == "summary")
+            c.app->add_flag("--xenalyze-compat", xenalyze_compat,
+                            "runstate intervals and percentiles as xenalyze --summary counts "
+                            "them");
         if (c.interval)
             c.app->add_option("--interval", c.interval_text,
                               "also per time bucket of this length (e.g. 10ms, or 1000000c "

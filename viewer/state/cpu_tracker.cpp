@@ -6,6 +6,7 @@ namespace ltt::viewer {
 
 cpu_tracker::cpu_tracker(const class_registry& classes)
     : runstate_change_(classes.find(ltt::layer::xen, "runstate_change")),
+      continue_running_(classes.find(ltt::layer::xen, "runstate_continue_running")),
       statedump_vcpu_(classes.find(ltt::layer::xen, "domain_statedump_vcpu")) {
     if (runstate_change_ != nullptr) {
         f_domid_ = *runstate_change_->field_index("domid");
@@ -18,6 +19,10 @@ cpu_tracker::cpu_tracker(const class_registry& classes)
         f_sd_cpu_ = *statedump_vcpu_->field_index("processor");
         f_sd_state_ = *statedump_vcpu_->field_index("runstate");
     }
+    if (continue_running_ != nullptr) {
+        f_continue_domid_ = *continue_running_->field_index("domid");
+        f_continue_vcpu_ = *continue_running_->field_index("vcpu");
+    }
 }
 
 void cpu_tracker::update(const event& e) {
@@ -27,6 +32,15 @@ void cpu_tracker::update(const event& e) {
         const vcpu_id v{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_domid_)),
                         static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
         set(v, static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_new_)), e.cpu, e.ts);
+    } else if (e.cls == continue_running_ && continue_running_ != nullptr) {
+        // The vCPU keeps running on this CPU: it ran there (a trace that
+        // starts while it runs learns it here).
+        const vcpu_id v{
+            static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_continue_domid_)),
+            static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_continue_vcpu_))};
+        const auto it = states_.find(v);
+        if (it == states_.end() || it->second.state != runstate::running || pcpu_of(v) != e.cpu)
+            set(v, runstate::running, e.cpu, e.ts);
     } else if (e.cls == statedump_vcpu_ && statedump_vcpu_ != nullptr) {
         // Only for vCPUs the trace has said nothing of yet: the statedump is
         // written from one CPU while the others go on, so for a vCPU that

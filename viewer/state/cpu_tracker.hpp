@@ -4,7 +4,9 @@
 // onto it). Analyses ask it what a hypervisor event with no domain of its
 // own (a hypercall, an interrupt) ran on behalf of, and whether a vCPU was
 // running, runnable or blocked. A statedump (domain_statedump_vcpu) gives
-// the state of vCPUs that have not changed state yet.
+// the state of vCPUs that have not changed state yet; a decision to keep a
+// vCPU running (runstate_continue_running) tells where it runs in a trace
+// that starts while it runs.
 #pragma once
 
 #include "../core/event.hpp"
@@ -53,9 +55,11 @@ private:
     void set(vcpu_id v, runstate to, std::uint32_t pcpu, std::uint64_t ts);
 
     const event_class* runstate_change_ = nullptr;
+    const event_class* continue_running_ = nullptr;
     std::size_t f_domid_ = 0, f_vcpu_ = 0, f_new_ = 0;
     const event_class* statedump_vcpu_ = nullptr;
     std::size_t f_sd_dom_ = 0, f_sd_vcpu_ = 0, f_sd_cpu_ = 0, f_sd_state_ = 0;
+    std::size_t f_continue_domid_ = 0, f_continue_vcpu_ = 0;
     std::vector<std::optional<vcpu_id>> running_; // by physical CPU
     std::map<vcpu_id, std::uint32_t> where_;
     std::map<vcpu_id, vcpu_state> states_;

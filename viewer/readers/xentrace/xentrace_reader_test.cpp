@@ -1,12 +1,10 @@
 // The xentrace reader on the real files of ../shared/testdata (record counts
 // as SOURCES.md gives them) and on truncated and garbage input (an
 // ltt::format_error naming the file and the offset, never a crash).
-#include "encoding_compare.hpp"
 #include "xentrace_reader.hpp"
 
 #include <ltt/errors.hpp>
 #include <ltt/mapped_file.hpp>
-#include <xen/facilities.hpp>
 
 #include <gtest/gtest.h>
 
@@ -124,6 +122,57 @@ TEST(XentraceReader, RecordFields) {
     EXPECT_EQ(r.stats().cpus(), 1u);
 }
 
+// cpu_reader: one CPU's records, its windows in file order, the other
+// CPUs' windows skipped; together they are every record reader sees.
+TEST(XentraceReader, CpuReaderFollowsOneCpu) {
+    builder b;
+    b.window(0, 28).rec(0x2800a, 10, 4);
+    b.window(1, 2 * 28).rec(0x2800a, 11, 4).rec(0x2800a, 12, 4);
+    b.window(0, 0); // an empty window
+    b.window(0, 28).rec(0x2800a, 13, 4);
+    std::vector<std::uint64_t> cpu0, cpu1;
+    for (auto [cpu, out] : {std::pair{0u, &cpu0}, std::pair{1u, &cpu1}}) {
+        xt::cpu_reader r(b.span(), "test.bin", cpu);
+        while (const auto rec = r.next()) {
+            EXPECT_EQ(rec->cpu, cpu);
+            out->push_back(rec->tsc);
+        }
+    }
+    EXPECT_EQ(cpu0, (std::vector<std::uint64_t>{10, 13}));
+    EXPECT_EQ(cpu1, (std::vector<std::uint64_t>{11, 12}));
+    xt::cpu_reader none(b.span(), "test.bin", 7);
+    EXPECT_FALSE(none.next());
+}
+
+TEST(XentraceReader, CpuReaderOnRealFileMatchesReader) {
+    const ltt::mapped_file f(testdata() / "xentrace/hvm-credit2-8cpu.bin");
+    const xt::reader_stats s = read_all(f.bytes(), "hvm-credit2-8cpu.bin");
+    for (std::uint32_t cpu = 0; cpu < s.per_cpu.size(); cpu++) {
+        xt::cpu_reader r(f.bytes(), "hvm-credit2-8cpu.bin", cpu);
+        std::uint64_t n = 0;
+        while (r.next())
+            n++;
+        EXPECT_EQ(n, s.per_cpu[cpu]) << "cpu " << cpu;
+    }
+}
+
+// A truncated window is an error for the CPU that owns it, at its offset.
+TEST(XentraceReader, CpuReaderSeesTruncation) {
+    builder b;
+    b.window(0, 28).rec(0x2800a, 10, 4);
+    b.window(1, 28).rec(0x2800a, 11, 4);
+    const auto cut = std::span(b.bytes).first(b.bytes.size() - 4);
+    xt::cpu_reader r(cut, "test.bin", 1);
+    try {
+        while (r.next()) {
+        }
+        FAIL() << "no error";
+    } catch (const ltt::format_error& e) {
+        EXPECT_EQ(e.offset(), 40u);
+        EXPECT_NE(std::string(e.what()).find("runs past the end of the file"), std::string::npos);
+    }
+}
+
 TEST(XentraceReader, EmptyFileHasNoRecords) {
     EXPECT_EQ(read_all({}, "empty.bin").records, 0u);
 }
@@ -205,47 +254,6 @@ TEST(XentraceReader, RandomCorruptionNeverCrashes) {
             EXPECT_LE(e.offset(), data.size());
         }
     }
-}
-
-// The comparison over a real file: every record is counted once, on both
-// sides, and the event classes the files are made of have an equivalent.
-TEST(EncodingCompare, RealFileTotals) {
-    const ltt::mapped_file f(testdata() / "xentrace/hvm-credit2-8cpu.bin");
-    const ltt::bench::channel_encoding channel(ltt::facility_sets::xen);
-    EXPECT_EQ(channel.header(), ltt::event_header_kind::large);
-    const auto c = ltt::bench::compare(f.bytes(), "hvm-credit2-8cpu.bin", channel);
-    EXPECT_EQ(c.events + c.excluded, c.stats.records);
-    EXPECT_EQ(c.excluded, c.stats.cpu_changes + c.stats.wraps + c.stats.lost_reports);
-    EXPECT_EQ(c.equivalent + c.conservative, c.events);
-    std::uint64_t n = 0, xb = 0, ob = 0;
-    for (const auto& [name, t] : c.classes) {
-        n += t.count;
-        xb += t.xentrace_bytes;
-        ob += t.our_bytes;
-    }
-    EXPECT_EQ(n, c.events);
-    EXPECT_EQ(xb, c.xentrace_bytes);
-    EXPECT_EQ(ob, c.our_bytes);
-    ASSERT_TRUE(c.classes.count("TRC_SCHED_SWITCH"));
-    const auto& sw = c.classes.at("TRC_SCHED_SWITCH");
-    EXPECT_EQ(sw.ours, "sched_switch");
-    // sched_switch: 4 data words + TSC in xentrace (28 bytes); 6-byte header
-    // + four u16 in ltt-xen (14), or 22 with an extended header.
-    EXPECT_EQ(sw.xentrace_bytes, 28u * sw.count);
-    EXPECT_GE(sw.our_bytes, 14u * sw.count);
-    EXPECT_LE(sw.our_bytes, 14u * sw.count + 8u * c.extended_headers);
-}
-
-TEST(EncodingCompare, ExtendedHeaderWhenUpperTscBitsChange) {
-    builder b;
-    b.window(0, 3 * 28).rec(0x2800a, 0xfffffff0ull, 4).rec(0x2800a, 0x100000010ull, 4);
-    b.rec(0x2800a, 0x100000020ull, 4);
-    const ltt::bench::channel_encoding channel(ltt::facility_sets::xen);
-    const auto c = ltt::bench::compare(b.span(), "test.bin", channel);
-    EXPECT_EQ(c.events, 3u);
-    EXPECT_EQ(c.extended_headers, 1u);
-    EXPECT_EQ(c.our_bytes, 14u + 22u + 14u);
-    EXPECT_EQ(c.xentrace_bytes, 3u * 28u);
 }
 
 } // namespace

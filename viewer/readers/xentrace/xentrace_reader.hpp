@@ -16,8 +16,11 @@
 // Inside windows Xen itself writes TRC_TRACE_WRAP_BUFFER records (padding to
 // the end of its buffer, size given by their own header) and
 // TRC_LOST_RECORDS records (first data word: records Xen dropped because the
-// buffer was full). The reader hands out every record, these and the
-// CPU-change records included, and counts them in stats().
+// buffer was full). `reader` hands out every record of the file in file
+// order, these and the CPU-change records included, and counts them in
+// stats(); `cpu_reader` hands out the records of one CPU only, hopping from
+// one of its windows to the next by the windows' sizes (constant memory,
+// whatever the file's size).
 //
 // Every malformed input (truncated file, window or record, a window not
 // introduced by a CPU-change record, zeroed or garbage words) is an
@@ -81,33 +84,96 @@ struct reader_stats {
     std::uint32_t cpus() const noexcept;
 };
 
-class reader {
+// Counts records into reader_stats, each once, in file order (the CPU-change
+// record of a window before its records).
+class record_counter {
 public:
-    // `data` is the whole file (it must outlive the reader); `name` names it
-    // in errors.
-    reader(std::span<const std::byte> data, std::string name);
-
-    // The next record; nullopt at the end of the file. Throws
-    // ltt::format_error on malformed input.
-    std::optional<record> next();
-
+    void count(const record& rec);
     const reader_stats& stats() const noexcept { return stats_; }
-    const std::string& name() const noexcept { return name_; }
 
 private:
+    reader_stats stats_;
+    std::vector<std::optional<std::uint64_t>> last_tsc_; // by CPU
+};
+
+// One window: a CPU-change record and the records that follow it.
+struct window {
+    std::uint64_t offset = 0; // of the CPU-change record
+    std::uint32_t cpu = 0;
+    std::uint64_t begin = 0; // first record's offset
+    std::uint64_t end = 0;   // one past the last record's bytes
+};
+
+// Parses windows and records at given offsets of a file's bytes; shared by
+// both readers.
+class file_layout {
+public:
+    // `data` is the whole file (it must outlive this); `name` names it in
+    // errors.
+    file_layout(std::span<const std::byte> data, std::string name);
+
+    // The window whose CPU-change record is at `offset` (< size()).
+    window read_window(std::uint64_t offset) const;
+    // The record at `offset`, inside `w`, with its first `words` data words
+    // (all of them by default; the rest of `extra` is left zero).
+    record read_record(std::uint64_t offset, const window& w, unsigned words = extra_max) const;
+    // The CPU-change record of a window, as a record.
+    static record cpu_change_record(const window& w);
+
+    std::uint64_t size() const noexcept { return data_.size(); }
+    const std::string& name() const noexcept { return name_; }
     [[noreturn]] void fail(std::uint64_t offset, const std::string& problem) const;
+
+private:
     std::uint32_t word(std::uint64_t offset) const noexcept;
-    record read_cpu_change();
-    record read_record();
-    void count(const record& rec);
 
     std::span<const std::byte> data_;
     std::string name_;
+};
+
+// Every record of the file, in file order.
+class reader {
+public:
+    reader(std::span<const std::byte> data, std::string name);
+
+    // The next record; nullopt at the end of the file. Throws
+    // ltt::format_error on malformed input. With `words`, only the first
+    // that many data words are read (a faster pass over the file).
+    std::optional<record> next(unsigned words = extra_max);
+
+    const reader_stats& stats() const noexcept { return counter_.stats(); }
+    const std::string& name() const noexcept { return layout_.name(); }
+
+private:
+    file_layout layout_;
     std::uint64_t pos_ = 0;
-    std::uint64_t window_end_ = 0; // pos_ == window_end_: a CPU-change record comes next
-    std::uint32_t cpu_ = 0;
-    reader_stats stats_;
-    std::vector<std::optional<std::uint64_t>> last_tsc_; // by CPU
+    window window_; // pos_ == window_.end: a CPU-change record comes next
+    record_counter counter_;
+};
+
+// The records of one physical CPU (not its CPU-change records), in file
+// order. Windows of other CPUs are skipped by their sizes, their records
+// not looked at (reader checks the whole file).
+class cpu_reader {
+public:
+    cpu_reader(std::span<const std::byte> data, std::string name, std::uint32_t cpu);
+
+    std::optional<record> next();
+    const std::string& name() const noexcept { return layout_.name(); }
+    std::uint32_t cpu() const noexcept { return cpu_; }
+    // Nothing before this offset will be read again (the current window's
+    // CPU-change record; the file's size at the end).
+    std::uint64_t position() const noexcept { return done_ ? layout_.size() : window_.offset; }
+
+private:
+    bool next_window();
+
+    file_layout layout_;
+    std::uint32_t cpu_;
+    std::uint64_t next_window_ = 0; // offset of the next CPU-change record
+    window window_;
+    std::uint64_t pos_ = 0; // in window_ while pos_ < window_.end
+    bool done_ = false;
 };
 
 } // namespace ltt::xentrace
