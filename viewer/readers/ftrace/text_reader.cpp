@@ -42,6 +42,7 @@ public:
         const auto& h = head.header;
         if (h.entries_written && h.entries_in_buffer && *h.entries_written > *h.entries_in_buffer)
             overwritten_ = *h.entries_written - *h.entries_in_buffer;
+        in_buffer_ = h.entries_in_buffer;
     }
 
     bool next(event& out) override {
@@ -61,6 +62,7 @@ public:
                     continue;
                 case line_kind::lost: {
                     const lost_line l = parse_lost(line);
+                    lost_lines_ = true;
                     check_cpu(l.cpu);
                     if (pending_) {
                         // Two reports before an event: the first is due now.
@@ -80,6 +82,14 @@ public:
                 throw ltt::parse_error(lines_.name(), lines_.line_number(), e.what());
             }
         }
+        if (in_buffer_ && events_read_ < *in_buffer_ && !lost_lines_)
+            // A file cut at a line boundary looks complete: its header
+            // still counts what was in the buffer.
+            throw ltt::parse_error(
+                lines_.name(), lines_.line_number(),
+                fmt::format("the file ends after {} events where its header says "
+                            "entries-in-buffer {} (cut short?)",
+                            events_read_, *in_buffer_));
         if (pending_) {
             // Lost events reported after the last event of the file.
             const pending_loss l = *pending_;
@@ -112,6 +122,7 @@ private:
         stash_.payload = payload_.span();
         stash_.cpu = parsed_.cpu;
         stashed_ = true;
+        ++events_read_;
         if (cpu_ts_.size() <= stash_.cpu)
             cpu_ts_.resize(stash_.cpu + 1, 0);
         stash_previous_ = cpu_ts_[stash_.cpu];
@@ -165,6 +176,9 @@ private:
     loss_payload loss_bytes_{0, loss_reason::events_lost, 0, 0};
     std::vector<std::uint64_t> cpu_ts_; // last timestamp per CPU
     std::uint64_t last_ts_ = 0;
+    std::optional<std::uint64_t> in_buffer_; // the header's entries-in-buffer
+    std::uint64_t events_read_ = 0;
+    bool lost_lines_ = false; // the kernel said it dropped some while printing
 };
 
 class text_trace final : public trace_reader {
