@@ -93,9 +93,9 @@ std::vector<read_event> read_streams(trace_reader& reader) {
     return out;
 }
 
-nlohmann::json text_facts(const fs::path& file, bool xentrace) {
-    const std::string command = fmt::format("python3 '{}' {}'{}'", LTT_FTRACE_FACTS_SCRIPT,
-                                            xentrace ? "--xentrace " : "", file.string());
+nlohmann::json text_facts(const fs::path& file, const std::string& option) {
+    const std::string command =
+        fmt::format("python3 '{}' {} '{}'", LTT_FTRACE_FACTS_SCRIPT, option, file.string());
     FILE* p = popen(command.c_str(), "r");
     if (p == nullptr)
         throw std::runtime_error("cannot run " + command);

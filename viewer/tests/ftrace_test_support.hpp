@@ -48,8 +48,9 @@ struct read_event {
 // Every event of every stream, stream after stream (not merged).
 std::vector<read_event> read_streams(trace_reader& reader);
 
-// ftrace_text_facts.py's JSON for `file` (--xentrace when `xentrace`).
-nlohmann::json text_facts(const std::filesystem::path& file, bool xentrace = false);
+// ftrace_text_facts.py's JSON for `file`; `option`: "--xentrace",
+// "--trace-cmd" (see the script).
+nlohmann::json text_facts(const std::filesystem::path& file, const std::string& option = {});
 
 // The test data directory (LTT_TESTDATA_DIR).
 std::filesystem::path testdata();

@@ -129,7 +129,8 @@ TEST_F(Dom0Ftrace, MarkersCarryTheirOwnTsc) {
 // a little after it; the spans differ by milliseconds, a different clock
 // or unit would put them seconds or orders of magnitude apart).
 TEST_F(Dom0Ftrace, SpanIsXentracesOnTheSameTsc) {
-    const auto xen = test::text_facts(test::testdata() / "xen-4.17-qemu" / "xentrace.bin", true);
+    const auto xen =
+        test::text_facts(test::testdata() / "xen-4.17-qemu" / "xentrace.bin", "--xentrace");
     const std::uint64_t x_first = xen.at("first_tsc"), x_last = xen.at("last_tsc");
     const std::uint64_t f_first = events_->front().ts, f_last = events_->back().ts;
     const std::uint64_t tolerance = 2'600'000'000 / 4; // 0.25 s at Xen's 2.6 GHz

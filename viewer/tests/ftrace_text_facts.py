@@ -5,6 +5,9 @@ lines, Python's gzip module for .gz files.
 
   ftrace_text_facts.py FILE            -> JSON on stdout
   ftrace_text_facts.py --xentrace FILE -> {"first_tsc": n, "last_tsc": n}
+  ftrace_text_facts.py --trace-cmd FILE.dat
+      -> what `trace-cmd report` prints: events per name and per CPU,
+         "[n EVENTS DROPPED]" per CPU
 
 JSON: events per name, per CPU, first/last timestamp (raw integer, or ns for
 seconds.microseconds), the timestamp form, the sum of "[LOST n EVENTS]"
@@ -16,6 +19,7 @@ import gzip
 import json
 import re
 import struct
+import subprocess
 import sys
 
 EVENT = re.compile(
@@ -110,8 +114,31 @@ def xentrace_range(path):
     return {"first_tsc": lo, "last_tsc": hi}
 
 
+REPORT_EVENT = re.compile(r"\[(\d+)\]\s*(\d+(?:\.\d+)?):\s+(\w+):")
+REPORT_DROPPED = re.compile(r"CPU:(\d+) \[(\d+) EVENTS DROPPED\]")
+
+
+def trace_cmd_report(path):
+    text = subprocess.run(["trace-cmd", "report", path], check=True, capture_output=True,
+                          text=True, errors="replace").stdout
+    out = {"events": {}, "cpus": {}, "dropped": {}}
+    for line in text.splitlines():
+        m = REPORT_DROPPED.search(line)
+        if m:
+            out["dropped"][m.group(1)] = out["dropped"].get(m.group(1), 0) + int(m.group(2))
+            continue
+        m = REPORT_EVENT.search(line)
+        if m:
+            cpu = str(int(m.group(1)))
+            out["events"][m.group(3)] = out["events"].get(m.group(3), 0) + 1
+            out["cpus"][cpu] = out["cpus"].get(cpu, 0) + 1
+    return out
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--xentrace":
         print(json.dumps(xentrace_range(sys.argv[2])))
+    elif sys.argv[1] == "--trace-cmd":
+        print(json.dumps(trace_cmd_report(sys.argv[2])))
     else:
         print(json.dumps(facts(sys.argv[1])))

@@ -16,7 +16,7 @@ namespace ltt::viewer {
 
 namespace {
 
-constexpr std::size_t block = 256 * 1024;
+constexpr std::size_t block = 64 * 1024;
 
 } // namespace
 
@@ -69,8 +69,8 @@ public:
 
 private:
     bool refill() {
-        const std::size_t n = owner_.read_raw(in_, sizeof in_);
-        z_.next_in = reinterpret_cast<Bytef*>(in_);
+        const std::size_t n = owner_.read_raw(in_.get(), block);
+        z_.next_in = reinterpret_cast<Bytef*>(in_.get());
         z_.avail_in = static_cast<uInt>(n);
         return n != 0;
     }
@@ -87,15 +87,15 @@ private:
     }
     bool refill_keeping(unsigned char first) {
         in_[0] = static_cast<char>(first);
-        const std::size_t n = owner_.read_raw(in_ + 1, sizeof in_ - 1);
-        z_.next_in = reinterpret_cast<Bytef*>(in_);
+        const std::size_t n = owner_.read_raw(in_.get() + 1, block - 1);
+        z_.next_in = reinterpret_cast<Bytef*>(in_.get());
         z_.avail_in = static_cast<uInt>(n + 1);
         return n != 0;
     }
 
     line_reader& owner_;
     z_stream z_{};
-    char in_[block];
+    std::unique_ptr<char[]> in_{new char[block]};
     bool in_member_ = false;
 };
 
@@ -108,7 +108,8 @@ line_reader::line_reader(const std::filesystem::path& file) : name_(file.string(
     gzip_ = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     if (gzip_)
         inflater_ = std::make_unique<gzip_stream>(*this);
-    buf_.resize(block);
+    buf_.reset(new char[block]);
+    capacity_ = block;
 }
 
 line_reader::~line_reader() {
@@ -134,14 +135,19 @@ bool line_reader::fill() {
         return false;
     if (begin_ > 0) {
         // Keep the unread part only.
-        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
         end_ -= begin_;
         begin_ = 0;
     }
-    if (buf_.size() - end_ < block / 2)
-        buf_.resize(buf_.size() + block);
-    char* out = buf_.data() + end_;
-    const std::size_t room = buf_.size() - end_;
+    if (capacity_ - end_ < block / 2) {
+        // A line longer than what is free: a bigger buffer.
+        std::unique_ptr<char[]> bigger(new char[capacity_ * 2]);
+        std::memcpy(bigger.get(), buf_.get(), end_);
+        buf_ = std::move(bigger);
+        capacity_ *= 2;
+    }
+    char* out = buf_.get() + end_;
+    const std::size_t room = capacity_ - end_;
     const std::size_t n = gzip_ ? inflater_->read(out, room) : read_raw(out, room);
     if (n == 0) {
         at_end_ = true;
@@ -153,7 +159,7 @@ bool line_reader::fill() {
 
 bool line_reader::next(std::string_view& line) {
     for (;;) {
-        const char* start = buf_.data() + begin_;
+        const char* start = buf_.get() + begin_;
         const std::size_t have = end_ - begin_;
         if (const void* nl = std::memchr(start + scanned_, '\n', have - scanned_)) {
             const std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);

@@ -17,7 +17,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace ltt::viewer {
 
@@ -52,7 +51,9 @@ private:
     int fd_ = -1;
     bool gzip_ = false;
     std::unique_ptr<gzip_stream> inflater_;
-    std::vector<char> buf_;
+    // Not a std::vector: nothing needs the bytes zeroed first.
+    std::unique_ptr<char[]> buf_;
+    std::size_t capacity_ = 0;
     std::size_t begin_ = 0;        // first byte not handed out yet
     std::size_t end_ = 0;          // end of the bytes read so far
     std::size_t scanned_ = 0;      // bytes after begin_ known to hold no '\n'
