@@ -1,10 +1,14 @@
-// libFuzzer target of the trace-cmd .dat reader (libtracecmd underneath):
-// any bytes must give events or an exception, never a crash or a hang.
+// libFuzzer target of the trace-cmd .dat reader: any bytes must give events
+// or an exception, never a crash or a hang. libtracecmd runs in the
+// reader's worker process (its crashes become errors); the decoding of what
+// it sends runs here, under the fuzzer's sanitizers.
 #include "fuzz_file.hpp"
 
 #include "core/event_class.hpp"
 #include "readers/ftrace/ftrace_trace.hpp"
+#include "readers/ftrace/trace_cmd_open.hpp"
 
+#include <chrono>
 #include <exception>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -14,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     try {
         class_registry classes;
-        const auto reader = open_trace_cmd(file.path(), classes, {});
+        const auto reader = open_trace_cmd(file.path(), classes, std::chrono::seconds(3));
         for (event_stream* s : reader->streams()) {
             event e;
             while (s->next(e)) {

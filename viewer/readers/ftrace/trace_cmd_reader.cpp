@@ -1,12 +1,15 @@
-// The trace-cmd .dat reader, through Debian's libtracecmd: one stream per
-// CPU of each buffer in the file (the top one and any instance recorded
-// with -B), read with tracecmd_read_data(), which gives each CPU's records
-// in time order; the merge interleaves them. Records are decoded by
-// tep_events; a record's missed_events (the kernel's count of events lost
-// before it on its CPU, kept in the ring buffer's page header) becomes a
-// lost_events before it.
+// The trace-cmd .dat reader: libtracecmd reads the file in a worker process
+// (dat_channel, dat_worker: a damaged file crashes it, never ltt-view) and
+// sends the records of every CPU of every buffer in the file (the top one
+// and instances recorded with -B) in time order; this side decodes them
+// (dat_events), one stream for the whole file, each event with its CPU. A
+// record's missed_events (the kernel's count of events lost before it on
+// its CPU, kept in the ring buffer's page header) becomes a lost_events
+// before it.
+#include "dat_channel.hpp"
+#include "dat_events.hpp"
 #include "ftrace_trace.hpp"
-#include "tep_events.hpp"
+#include "trace_cmd_open.hpp"
 
 #include "../../core/event_class.hpp"
 #include "../../core/loss.hpp"
@@ -16,22 +19,9 @@
 
 #include <fmt/format.h>
 
-// trace-cmd.h includes libtracefs's header, which is not valid C++ (an int
-// passed as an enum, libtracefs 1.6) and declares nothing trace-cmd.h's
-// functions need: its include guard keeps it out.
-#define _TRACE_FS_H
-#include <trace-cmd.h>
-#undef _TRACE_FS_H
-
-#include <cerrno>
-#include <cstring>
+#include <map>
 #include <memory>
 #include <vector>
-
-// Exported by libtracecmd.so.1 (3.x) but declared only in trace-cmd's
-// private header, which Debian does not ship: the file's trace clock has no
-// public getter. CMake checks that the library has it.
-extern "C" const char* tracecmd_get_trace_clock(struct tracecmd_input* handle);
 
 namespace fs = std::filesystem;
 
@@ -39,15 +29,8 @@ namespace ltt::viewer {
 
 namespace {
 
-struct handle_closer {
-    void operator()(tracecmd_input* h) const noexcept { tracecmd_close(h); }
-};
-using handle_ptr = std::unique_ptr<tracecmd_input, handle_closer>;
-
-struct record_freer {
-    void operator()(tep_record* r) const noexcept { tracecmd_free_record(r); }
-};
-using record_ptr = std::unique_ptr<tep_record, record_freer>;
+// Linux's largest NR_CPUS (x86 MAXSMP).
+constexpr std::uint32_t max_cpus = 8192;
 
 // What the file's trace clock means for its timestamps.
 clock_info clock_named(const std::string& file, std::string_view name,
@@ -82,13 +65,16 @@ clock_info clock_named(const std::string& file, std::string_view name,
                         : "not a clock ltt-view knows"));
 }
 
-class cpu_stream final : public event_stream {
+class dat_stream final : public event_stream {
 public:
-    cpu_stream(const source_info& source, std::string name, tracecmd_input* handle, int cpu,
-               tep_events& events, const event_class* loss)
-        : handle_(handle), tep_(tracecmd_get_tep(handle)), cpu_(cpu), events_(events), loss_(loss) {
+    dat_stream(const source_info& source, std::string name, dat_channel& channel,
+               dat_events& events, const event_class* loss, std::vector<std::uint32_t> cpus)
+        : channel_(channel), events_(events), loss_(loss), cpus_(std::move(cpus)) {
         info_.source = &source;
         info_.name = std::move(name);
+        last_ts_.resize(cpus_.size());
+        for (std::size_t b = 0; b < cpus_.size(); ++b)
+            last_ts_[b].resize(cpus_[b], 0);
     }
 
     bool next(event& out) override {
@@ -97,28 +83,46 @@ public:
             out = stash_;
             return true;
         }
-        record_ptr r(started_ ? tracecmd_read_data(handle_, cpu_)
-                              : tracecmd_read_cpu_first(handle_, cpu_));
-        started_ = true;
-        if (!r)
+        if (ended_)
             return false;
-        stash_.cls = &events_.decode(tep_, r.get(), payload_);
-        stash_.ts = r->ts;
+        std::string_view body;
+        const dat_message m = channel_.next(body);
+        if (m == dat_message::end) {
+            ended_ = true;
+            return false;
+        }
+        const std::string& file = info_.source->path;
+        if (m != dat_message::record)
+            throw ltt::format_error(file, 0, "the libtracecmd worker sent a header twice");
+        dat_record r;
+        try {
+            r = parse_record(dat_body(body));
+        } catch (const dat_garbled& e) {
+            throw ltt::format_error(file, 0, fmt::format("libtracecmd worker: {}", e.what()));
+        }
+        channel_.note_offset(r.offset);
+        if (r.buffer >= cpus_.size() || r.cpu >= cpus_[r.buffer])
+            throw ltt::format_error(file, r.offset,
+                                    fmt::format("record of CPU {} where the file has {} CPUs",
+                                                r.cpu,
+                                                r.buffer < cpus_.size() ? cpus_[r.buffer] : 0));
+        stash_.cls = &events_.decode(r, payload_);
+        stash_.ts = r.ts;
         stash_.stream = &info_;
         stash_.payload = payload_.span();
-        stash_.cpu = static_cast<std::uint32_t>(cpu_);
-        const std::uint64_t previous = last_ts_;
-        last_ts_ = r->ts;
-        if (r->missed_events != 0) {
+        stash_.cpu = r.cpu;
+        std::uint64_t& last = last_ts_[r.buffer][r.cpu];
+        const std::uint64_t previous = last;
+        last = r.ts;
+        if (r.missed != 0) {
             // -1: the kernel knew events were lost, not how many (count 0).
-            const std::uint64_t count =
-                r->missed_events > 0 ? static_cast<std::uint64_t>(r->missed_events) : 0;
-            loss_bytes_ = loss_payload(count, loss_reason::events_lost, previous, r->ts);
-            out.ts = r->ts;
+            const std::uint64_t count = r.missed > 0 ? static_cast<std::uint64_t>(r.missed) : 0;
+            loss_bytes_ = loss_payload(count, loss_reason::events_lost, previous, r.ts);
+            out.ts = r.ts;
             out.cls = loss_;
             out.stream = &info_;
             out.payload = loss_bytes_.span();
-            out.cpu = stash_.cpu;
+            out.cpu = r.cpu;
             stashed_ = true;
             return true;
         }
@@ -127,102 +131,110 @@ public:
     }
 
 private:
-    tracecmd_input* handle_;
-    tep_handle* tep_;
-    int cpu_;
-    tep_events& events_;
+    dat_channel& channel_;
+    dat_events& events_;
     const event_class* loss_;
-    bool started_ = false;
+    std::vector<std::uint32_t> cpus_; // per buffer
+    std::vector<std::vector<std::uint64_t>> last_ts_;
     payload_builder payload_;
     event stash_;
     bool stashed_ = false;
+    bool ended_ = false;
     loss_payload loss_bytes_{0, loss_reason::events_lost, 0, 0};
-    std::uint64_t last_ts_ = 0;
 };
 
 class trace_cmd_trace final : public trace_reader {
 public:
-    trace_cmd_trace(const fs::path& file, class_registry& classes) {
-        const std::string name = file.string();
-        tracecmd_set_loglevel(TEP_LOG_NONE); // our errors say what is wrong
-        errno = 0;
-        handle_ptr top(tracecmd_open(name.c_str(), TRACECMD_FL_LOAD_NO_PLUGINS));
-        if (!top)
-            throw ltt::format_error(
-                name, 0,
-                fmt::format("libtracecmd cannot read it as a trace-cmd file{}",
-                            errno != 0 ? fmt::format(" ({})", std::strerror(errno)) : ""));
+    trace_cmd_trace(const std::string& name, std::unique_ptr<dat_channel> channel,
+                    class_registry& classes)
+        : owned_channel_(std::move(channel)), channel_(*owned_channel_) {
         source_.path = name;
         source_.format = "trace-cmd";
         source_.layer = ltt::layer::kernel;
         source_.domain_name = "ftrace";
-        events_ = std::make_unique<tep_events>(classes, name, source_.notices);
-        const event_class* loss = classes.find(ltt::layer::kernel, loss_desc.name);
 
-        std::vector<std::pair<std::string, handle_ptr>> buffers;
-        const int instances = tracecmd_buffer_instances(top.get());
-        for (int i = 0; i < instances; ++i) {
-            const char* n = tracecmd_buffer_instance_name(top.get(), i);
-            handle_ptr h(tracecmd_buffer_instance_handle(top.get(), i));
-            if (!h)
-                throw ltt::format_error(
-                    name, 0,
-                    fmt::format("libtracecmd cannot read buffer `{}`", n != nullptr ? n : "?"));
-            buffers.emplace_back(n != nullptr ? n : fmt::format("buffer{}", i), std::move(h));
+        std::string_view body;
+        if (channel_.next(body) != dat_message::header)
+            throw ltt::format_error(name, 0, "the libtracecmd worker did not start with a header");
+        dat_header header;
+        try {
+            header = parse_header(dat_body(body));
+        } catch (const dat_garbled& e) {
+            throw ltt::format_error(name, 0, fmt::format("libtracecmd worker: {}", e.what()));
         }
-        buffers.emplace(buffers.begin(), std::string{}, std::move(top));
-
+        if (header.buffers.empty())
+            throw ltt::format_error(name, 0, "no buffer in the file");
         // One source, one clock: every buffer's must be the same.
-        std::string clock;
-        for (const auto& [buffer, h] : buffers) {
-            const char* c = tracecmd_get_trace_clock(h.get());
-            const std::string this_clock = c != nullptr ? c : "local";
-            if (clock.empty())
-                clock = this_clock;
-            else if (this_clock != clock)
+        std::vector<std::uint32_t> cpus;
+        std::vector<std::string> names;
+        for (const dat_buffer& b : header.buffers) {
+            if (b.clock != header.buffers[0].clock)
                 throw ltt::format_error(name, 0,
                                         fmt::format("buffer `{}` has trace clock `{}`, the top "
                                                     "buffer `{}`: read on different clocks",
-                                                    buffer, this_clock, clock));
+                                                    b.name, b.clock, header.buffers[0].clock));
+            if (b.cpus > max_cpus)
+                throw ltt::format_error(
+                    name, 0, fmt::format("{} CPUs: more than Linux's largest NR_CPUS", b.cpus));
+            cpus.push_back(b.cpus);
         }
-        source_.clock = clock_named(name, clock, source_.notices);
+        source_.clock = clock_named(name, header.buffers[0].clock, source_.notices);
+        if (header.buffers.size() > 1) {
+            std::string list;
+            for (std::size_t b = 1; b < header.buffers.size(); ++b)
+                list += fmt::format("{}{}", b > 1 ? ", " : "", header.buffers[b].name);
+            source_.notices.push_back(
+                fmt::format("the file has the top buffer and instance buffers ({}): their "
+                            "events are read together",
+                            list));
+        }
 
-        for (auto& [buffer, h] : buffers) {
-            const int cpus = tep_get_cpus(tracecmd_get_tep(h.get()));
-            for (int cpu = 0; cpu < cpus; ++cpu) {
-                const std::string stream = buffer.empty() ? fmt::format("cpu{}", cpu)
-                                                          : fmt::format("{}/cpu{}", buffer, cpu);
-                owned_.push_back(
-                    std::make_unique<cpu_stream>(source_, stream, h.get(), cpu, *events_, loss));
-                streams_.push_back(owned_.back().get());
+        events_ = std::make_unique<dat_events>(classes, name, source_.notices, header.big_endian);
+        // The formats come before the first record.
+        for (;;) {
+            if (channel_.next(body) != dat_message::format) {
+                channel_.unread(); // the stream's
+                break;
             }
-            handles_.push_back(std::move(h));
+            try {
+                events_->add_format(parse_format(dat_body(body)));
+            } catch (const dat_garbled& e) {
+                throw ltt::format_error(name, 0, fmt::format("libtracecmd worker: {}", e.what()));
+            }
         }
-    }
-
-    ~trace_cmd_trace() override {
-        // Streams and the decoder first, then the instance handles, the top
-        // one (first in handles_) last.
-        owned_.clear();
-        events_.reset();
-        while (handles_.size() > 1)
-            handles_.pop_back();
+        stream_ = std::make_unique<dat_stream>(source_, "all_cpus", channel_, *events_,
+                                               classes.find(ltt::layer::kernel, loss_desc.name),
+                                               std::move(cpus));
+        streams_.push_back(stream_.get());
     }
 
     std::span<event_stream* const> streams() override { return streams_; }
 
 private:
-    std::vector<handle_ptr> handles_;
-    std::unique_ptr<tep_events> events_;
-    std::vector<std::unique_ptr<cpu_stream>> owned_;
+    std::unique_ptr<dat_channel> owned_channel_;
+    dat_channel& channel_;
+    std::unique_ptr<dat_events> events_;
+    std::unique_ptr<dat_stream> stream_;
     std::vector<event_stream*> streams_;
 };
 
 } // namespace
 
 std::unique_ptr<trace_reader> open_trace_cmd(const fs::path& file, class_registry& classes,
+                                             std::chrono::milliseconds stall_limit) {
+    return std::make_unique<trace_cmd_trace>(
+        file.string(), std::make_unique<dat_channel>(file.string(), stall_limit), classes);
+}
+
+std::unique_ptr<trace_reader> open_trace_cmd_messages(const std::string& name, int fd,
+                                                      class_registry& classes) {
+    return std::make_unique<trace_cmd_trace>(name, std::make_unique<dat_channel>(name, fd),
+                                             classes);
+}
+
+std::unique_ptr<trace_reader> open_trace_cmd(const fs::path& file, class_registry& classes,
                                              const read_options&) {
-    return std::make_unique<trace_cmd_trace>(file, classes);
+    return open_trace_cmd(file, classes, std::chrono::minutes(2));
 }
 
 } // namespace ltt::viewer

@@ -1,6 +1,6 @@
-// readers/ftrace/tep_events.hpp - what a trace-cmd record becomes: a class
+// readers/ftrace/dat_events.hpp - what a trace-cmd record becomes: a class
 // and a payload in the viewer's encoding, from the event formats the .dat
-// file carries (libtraceevent's tep_event / tep_format_field).
+// file carries (as the worker sent them, dat_protocol.hpp).
 //
 // Kernel events with a builtin class (kernel_classes.hpp) are read field by
 // field by name (prio converted, prev_state as recorded, which is already
@@ -18,59 +18,59 @@
 // libtraceevent prints for them, since their fields alone (a format
 // pointer, an argument buffer) do not say it. When another trace of this
 // run registered the same system:event with other fields (another kernel),
-// the facility becomes `system#2` (#3...) and a notice says so.
+// the facility becomes `system#2` (#3...) and a notice says so. Classes are
+// registered when their first record is read.
 //
-// Every read of a record is checked against the record's size: the
-// formats and the records both come from the file.
+// Every read of a record is checked against the record's size: the formats
+// and the records both come from the file.
 #pragma once
 
+#include "dat_protocol.hpp"
 #include "kernel_classes.hpp"
 
 #include "../../core/payload.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
-
-struct tep_handle;
-struct tep_event;
-struct tep_record;
-struct tep_format_field;
-struct trace_seq;
 
 namespace ltt::viewer {
 
 class class_registry;
 struct event_class;
 
-class tep_events {
+class dat_events {
 public:
     // `file` names the trace in errors; `notices` gets what is said once.
-    tep_events(class_registry& classes, std::string file, std::vector<std::string>& notices);
-    ~tep_events();
-    tep_events(const tep_events&) = delete;
-    tep_events& operator=(const tep_events&) = delete;
+    dat_events(class_registry& classes, std::string file, std::vector<std::string>& notices,
+               bool big_endian);
+    ~dat_events();
+    dat_events(const dat_events&) = delete;
+    dat_events& operator=(const dat_events&) = delete;
 
-    // The class of `record` (an event of `tep`), its payload encoded into
-    // `payload`. ltt::format_error (file, the record's offset) for a record
-    // its format does not fit.
-    const event_class& decode(tep_handle* tep, tep_record* record, payload_builder& payload);
+    void add_format(dat_format format);
+
+    // The class of `record`, its payload encoded into `payload`.
+    // ltt::format_error (file, the record's offset) for a record its format
+    // does not fit.
+    const event_class& decode(const dat_record& record, payload_builder& payload);
 
 private:
     struct decoder;
 
-    decoder& decoder_of(tep_handle* tep, tep_event* event);
-    std::unique_ptr<decoder> make_builtin(tep_event* event, kernel_event which);
-    std::unique_ptr<decoder> make_own(tep_event* event);
+    decoder& decoder_of(const dat_record& record);
+    std::unique_ptr<decoder> make_builtin(const dat_format& format, kernel_event which);
+    std::unique_ptr<decoder> make_own(const dat_format& format);
 
     class_registry& classes_;
     kernel_classes kernel_;
     std::string file_;
     std::vector<std::string>& notices_;
-    // By (tep, event id): a .dat file's instance buffers share one tep.
-    std::unordered_map<const tep_event*, std::unique_ptr<decoder>> decoders_;
-    trace_seq* seq_ = nullptr; // for libtraceevent's printing of ftrace events
+    bool big_endian_;
+    std::map<std::pair<std::uint32_t, std::int32_t>, dat_format> formats_; // (buffer, id)
+    std::map<std::pair<std::uint32_t, std::int32_t>, std::unique_ptr<decoder>> decoders_;
 };
 
 } // namespace ltt::viewer
