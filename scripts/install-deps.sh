@@ -10,6 +10,9 @@ set -eu
 build="build-essential cmake ninja-build pkg-config git clang clang-format
 	libclang-rt-14-dev libxml2-dev libxml2-utils nlohmann-json3-dev libcli11-dev
 	libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev"
+# ftrace: ltt-view reads trace-cmd .dat files with libtracecmd (its .pc file
+# needs libtraceevent's and libtracefs's); its tests record with trace-cmd
+ftrace="libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd"
 # LTTng and babeltrace2: user-space tracing, the reference reader, comparisons
 lttng="liblttng-ust-dev lttng-tools babeltrace2 libbabeltrace2-dev"
 # Xen user-space libraries (xencall, xenforeignmemory, xenevtchn, xenctrl) and tools
@@ -20,7 +23,7 @@ kernel="linux-headers-amd64 kmod"
 e2e="qemu-system-x86 busybox-static cpio flex bison python3 dpkg-dev bc xz-utils
 	gzip file procps util-linux coreutils checkpolicy"
 
-all="$build $lttng $xen $kernel $e2e"
+all="$build $ftrace $lttng $xen $kernel $e2e"
 
 if [ "${1:-}" = "--if-missing" ]; then
 	missing=0

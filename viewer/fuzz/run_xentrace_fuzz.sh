@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the xentrace fuzzer for a bounded time (a CTest test):
-#   run_fuzz.sh FUZZER WORK_DIR SECONDS FORMATS_FILE XENTRACE_FILE...
+#   run_xentrace_fuzz.sh FUZZER WORK_DIR SECONDS FORMATS_FILE XENTRACE_FILE...
 # Seeds: the start of each real xentrace file (whole windows and cut ones)
 # and the start of Xen's formats file; new inputs go to WORK_DIR/corpus,
 # crashes to WORK_DIR/crash-* (libFuzzer prints them and exits non-zero).
