@@ -248,8 +248,6 @@ void perfetto_writer::slice(const timeline_slice& s) {
     put_us(start);
     buf_.append(std::string_view(",\"dur\":"));
     put_us(end - start);
-    if (s.domid)
-        fmt::format_to(std::back_inserter(buf_), ",\"args\":{{\"domid\":{}}}", *s.domid);
     buf_.push_back('}');
     ++slices_;
     flush_if_full();

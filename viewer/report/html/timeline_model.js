@@ -32,11 +32,34 @@ const LttModel = (() => {
     return out;
   }
 
-  // LEB128 varints (zigzag when signed), as doubles: exact up to 2^53.
-  function varints(bytes, n, signed, Out) {
-    const out = new (Out || Float64Array)(n);
+  // The columns: base64 of zlib-deflated bytes (report/timeline_data.cpp).
+  // Written to the stream in one piece and read back in chunks: much faster
+  // than going through a Blob's stream or a Response.
+  async function inflate(text) {
+    const ds = new DecompressionStream('deflate');
+    const writer = ds.writable.getWriter();
+    writer.write(base64(text));
+    writer.close();
+    const reader = ds.readable.getReader();
+    const chunks = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.length;
+    }
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const c of chunks) { out.set(c, at); at += c.length; }
+    return out;
+  }
+
+  // A cursor over LEB128 varints (zigzag-signed ones too), read as doubles:
+  // exact up to 2^53.
+  function reader(bytes) {
     let p = 0;
-    for (let k = 0; k < n; k++) {
+    const next = () => {
       let b = bytes[p++];
       let v = b & 127;
       if (b & 128) {
@@ -47,11 +70,13 @@ const LttModel = (() => {
           mult *= 128;
         } while (b & 128);
       }
-      if (signed) v = (v % 2) ? -(v + 1) / 2 : v / 2;
-      out[k] = v;
-    }
-    if (p !== bytes.length) throw new Error('timeline data: ' + (bytes.length - p) + ' bytes left over');
-    return out;
+      return v;
+    };
+    const signed = () => { const v = next(); return (v % 2) ? -(v + 1) / 2 : v / 2; };
+    const done = () => {
+      if (p !== bytes.length) throw new Error('timeline data: ' + (bytes.length - p) + ' bytes left over');
+    };
+    return { next, signed, done };
   }
 
   // First index i in [lo, n) with a[i] > t (a sorted).
@@ -76,18 +101,28 @@ const LttModel = (() => {
   // A row of slices: [starts[i], ends[i]) named names[i], in time order,
   // never overlapping.
   class Row {
-    constructor(enc) {
-      this.n = enc.n;
-      const gaps = varints(base64(enc.gap), enc.n, true);
-      const durs = varints(base64(enc.dur), enc.n, false);
-      this.names = varints(base64(enc.name), enc.n, false, Uint32Array);
-      this.starts = new Float64Array(enc.n);
-      this.ends = new Float64Array(enc.n);
-      let prev = 0;
-      for (let i = 0; i < enc.n; i++) {
-        const s = prev + gaps[i];
+    constructor(n, gap, dur, name) {
+      this.n = n;
+      this.names = new Uint32Array(n);
+      this.starts = new Float64Array(n);
+      this.ends = new Float64Array(n);
+      // The three varint columns read side by side, inline: this loop runs
+      // once per slice (millions), a function call per value would double it.
+      let pg = 0, pd = 0, pn = 0, prev = 0;
+      for (let i = 0; i < n; i++) {
+        let b = gap[pg++], g = b & 127, mult = 128;
+        while (b & 128) { b = gap[pg++]; g += (b & 127) * mult; mult *= 128; }
+        b = dur[pd++]; let d = b & 127; mult = 128;
+        while (b & 128) { b = dur[pd++]; d += (b & 127) * mult; mult *= 128; }
+        b = name[pn++]; let m = b & 127; mult = 128;
+        while (b & 128) { b = name[pn++]; m += (b & 127) * mult; mult *= 128; }
+        const s = prev + ((g % 2) ? -(g + 1) / 2 : g / 2);
         this.starts[i] = s;
-        prev = this.ends[i] = s + durs[i];
+        prev = this.ends[i] = s + d;
+        this.names[i] = m;
+      }
+      if (pg !== gap.length || pd !== dur.length || pn !== name.length) {
+        throw new Error('timeline data: slice columns of the wrong length');
       }
       this.levels = null;
     }
@@ -172,40 +207,54 @@ const LttModel = (() => {
 
   // Points in time: ts[i] named names[i].
   class Points {
-    constructor(enc, textField) {
-      this.n = enc ? enc.n : 0;
-      this.ts = new Float64Array(this.n);
-      if (!enc || this.n === 0) { this.names = new Uint32Array(0); return; }
-      const gaps = varints(base64(enc.gap), enc.n, true);
-      this.names = varints(base64(enc[textField]), enc.n, false, Uint32Array);
+    constructor(n, gap, name) {
+      this.n = n;
+      this.ts = new Float64Array(n);
+      this.names = new Uint32Array(n);
+      if (n === 0) return;
+      const g = reader(gap), m = reader(name);
       let prev = 0;
-      for (let i = 0; i < this.n; i++) { prev += gaps[i]; this.ts[i] = prev; }
+      for (let i = 0; i < n; i++) {
+        prev += g.signed();
+        this.ts[i] = prev;
+        this.names[i] = m.next();
+      }
+      g.done(); m.done();
     }
     from(t) { return lowerBound(this.ts, t, 0, this.n); }
     after(t) { return upperBound(this.ts, t, 0, this.n); }
   }
 
-  function decode(doc) {
-    const span = Math.max(1, doc.last - doc.first);
+  // The document ltt-view wrote, decoded; `timing` gets how long each part took.
+  async function decode(doc, timing) {
+    if (doc.format !== 3) throw new Error('timeline data format ' + doc.format + ', expected 3');
+    let t = performance.now();
+    const blob = await inflate(doc.columns);
+    const col = ([at, length]) => blob.subarray(at, at + length);
+    timing.inflateMs = performance.now() - t;
+    t = performance.now();
     const names = doc.names.map(([kind, domid, label]) => ({ kind: doc.kinds[kind], domid, label }));
     const lanes = doc.lanes.map((l) => {
       const lane = {
         name: l.name, group: l.group, kind: l.kind, cpu: l.cpu, domid: l.domid,
-        rows: l.rows.map((r) => new Row(r)),
-        instants: new Points(l.instants, 'name'),
-        events: new Points(l.events, 'text'),
+        rows: l.rows.map((r) => new Row(r.n, col(r.gap), col(r.dur), col(r.name))),
+        instants: new Points(l.instants.n, col(l.instants.gap), col(l.instants.name)),
+        events: new Points(l.events.n, col(l.events.gap), col(l.events.text)),
         losses: [],
       };
       for (let i = 0; i < lane.instants.n; i++) {
         if (names[lane.instants.names[i]].kind === 'loss') lane.losses.push(i);
       }
-      for (const r of lane.rows) r.summarize(doc.last);
       return lane;
     });
+    timing.columnsMs = performance.now() - t;
+    t = performance.now();
+    for (const lane of lanes) for (const r of lane.rows) r.summarize(doc.last);
+    timing.summariesMs = performance.now() - t;
     return {
-      unit: doc.unit, freq: doc.freq_hz, first: doc.first, last: doc.last, span,
+      unit: doc.unit, freq: doc.freq_hz, first: doc.first, last: doc.last,
+      span: Math.max(1, doc.last - doc.first),
       names, texts: doc.texts, lanes, detail: doc.detail, instantCap: doc.instant_cap,
-      notes: doc.notes || [],
     };
   }
 

@@ -9,12 +9,29 @@
 // not the trace's length. window.lttTimeline is for tests and scripts.
 'use strict';
 
-(() => {
+(async () => {
   const root = document.getElementById('timeline');
   const source = document.getElementById('ltt-timeline-data');
   if (!root || !source) return;
+  root.innerHTML = '<p class="tl-hint">Decoding the timeline\u2026</p>';
   const t0 = performance.now();
-  const model = LttModel.decode(JSON.parse(source.textContent));
+  const timing = {};
+  let model;
+  try {
+    if (typeof DecompressionStream === 'undefined') {
+      throw new Error('this browser has no DecompressionStream; the timeline needs Chrome 80, ' +
+                      'Firefox 113, Safari 16.4 or later (the tables above need nothing)');
+    }
+    model = await LttModel.decode(JSON.parse(source.textContent), timing);
+  } catch (e) {
+    root.innerHTML = '';
+    const p = document.createElement('p');
+    p.className = 'notice';
+    p.textContent = 'The timeline cannot be shown: ' + e.message;
+    root.appendChild(p);
+    console.error('ltt-view timeline:', e);
+    return;
+  }
   const decodeMs = performance.now() - t0;
 
   // ---- colours ----
@@ -175,7 +192,7 @@
       let title = KIND_TITLES[n.kind] || n.kind;
       if (n.kind === 'guest') title = 'dom' + n.domid + ' running';
       if (n.kind === 'runnable') title = 'dom' + n.domid + ' vCPU runnable';
-      seen.set(s.key, { title, style: s, marker: n.kind === 'loss' || (n.kind === 'interrupt' && false) });
+      seen.set(s.key, { title, style: s });
     });
     const order = ['guest', 'runnable', 'idle', 'interrupt', 'hypercall', 'exit', 'scheduler',
                    'blocked', 'upcall', 'irq_handler', 'event', 'lost', 'unknown', 'loss'];
@@ -208,7 +225,7 @@
     return s.hatched ? patterns[model.names[name].kind] : s.fill;
   };
   const stats = {
-    decodeMs, firstRenderMs: null, firstRenderAt: null, renders: 0, lastRenderMs: 0,
+    decodeMs, timing, firstRenderMs: null, firstRenderAt: null, renders: 0, lastRenderMs: 0,
     lastInputLatencyMs: null, decimated: [], rawSlices: [],
   };
   let inputAt = null;
