@@ -30,7 +30,20 @@ std::string anchor(std::string_view name) {
     return a;
 }
 
+std::string grouped(std::uint64_t v) {
+    std::string digits = std::to_string(v), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// As the text report has it, with counts grouped by thousands.
 std::string cell_html(const cell& c, unit u, const text_style& style) {
+    if (const auto* v = std::get_if<std::uint64_t>(&c); v != nullptr && u == unit::count)
+        return grouped(*v);
     return html_escape(cell_text(c, u, style));
 }
 
@@ -65,7 +78,7 @@ std::string table_html(const table& t, const text_style& style, std::size_t max_
         head += "</tr></thead>";
         // Long tables: the first rows, the rest folded, past max_rows cut
         // (and said so).
-        constexpr std::size_t shown = 30;
+        constexpr std::size_t shown = 15;
         const std::size_t n = std::min(t.rows.size(), max_rows);
         s += "<div class=\"table-wrap\"><table class=\"data\">" + head + "<tbody>";
         for (std::size_t i = 0; i < std::min(n, shown); ++i)
@@ -165,16 +178,6 @@ std::string card(std::string_view key, std::string_view value) {
     return fmt::format("<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div>"
                        "</div>",
                        html_escape(value), html_escape(key));
-}
-
-std::string grouped(std::uint64_t v) {
-    std::string digits = std::to_string(v), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0)
-            out += ',';
-        out += digits[i];
-    }
-    return out;
 }
 
 // A column's sum over a table of a result, by the JSON names.
