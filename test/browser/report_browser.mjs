@@ -153,7 +153,13 @@ try {
         `a hypercall slice's events run from its entry to its exit: ${names}`);
 
   // Screenshots: the timeline with a selection, and the top of the page.
-  await page.locator('#timeline-section').screenshot({ path: path.join(args.shots, 'report-screenshot.png') });
+  // (A clip of the page rather than the element: the page's sticky bar
+  // would cover the element's top once the element is scrolled to.)
+  await page.evaluate(() => document.getElementById('timeline-section').scrollIntoView({ block: 'start' }));
+  const section = await page.locator('#timeline-section').boundingBox();
+  await page.screenshot({ path: path.join(args.shots, 'report-screenshot.png'),
+                          clip: { x: 0, y: Math.max(0, section.y - 10), width: 1400,
+                                  height: Math.min(section.height + 20, 1000 - Math.max(0, section.y - 10)) } });
   await page.keyboard.press('0');
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(args.shots, 'report-page.png') });
