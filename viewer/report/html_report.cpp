@@ -52,7 +52,10 @@ bool numeric(unit u) {
 }
 
 std::string table_html(const table& t, const text_style& style, std::size_t max_rows) {
-    std::string s;
+    // data-table carries the table's JSON name: scripts (and the browser
+    // test) find a table as `--json` names it.
+    std::string s =
+        fmt::format("<div class=\"table-block\" data-table=\"{}\">", html_escape(t.name));
     if (!t.title.empty())
         s += fmt::format("<h3>{}</h3>", html_escape(t.title));
     if (is_histogram(t)) {
@@ -103,7 +106,7 @@ std::string table_html(const table& t, const text_style& style, std::size_t max_
             s += "<li>" + html_escape(n) + "</li>";
         s += "</ul>";
     }
-    return s;
+    return s + "</div>";
 }
 
 std::string notes_html(const std::vector<std::string>& notes) {
@@ -116,8 +119,9 @@ std::string notes_html(const std::vector<std::string>& notes) {
 }
 
 std::string section_html(const result& r, const text_style& style, std::size_t max_rows) {
-    std::string s = fmt::format("<section class=\"block\" id=\"{}\"><h2>{}</h2>", anchor(r.name),
-                                html_escape(r.title.empty() ? r.name : r.title));
+    std::string s = fmt::format(
+        "<section class=\"block\" id=\"{}\" data-analysis=\"{}\"><h2>{}</h2>", anchor(r.name),
+        html_escape(r.name), html_escape(r.title.empty() ? r.name : r.title));
     s += notes_html(r.notes);
     for (const table& t : r.tables)
         s += table_html(t, style, max_rows);
@@ -174,10 +178,10 @@ std::string audit_html(const result& audit, const text_style& style, std::size_t
     return s + "</div>\n";
 }
 
-std::string card(std::string_view key, std::string_view value) {
-    return fmt::format("<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div>"
+std::string card(std::string_view key, std::string_view value, std::string_view cls = "card") {
+    return fmt::format("<div class=\"{}\"><div class=\"v\">{}</div><div class=\"k\">{}</div>"
                        "</div>",
-                       html_escape(value), html_escape(key));
+                       cls, html_escape(value), html_escape(key));
 }
 
 // A column's sum over a table of a result, by the JSON names.
@@ -204,6 +208,71 @@ std::optional<std::uint64_t> column_sum(const std::vector<const result*>& result
         }
     }
     return std::nullopt;
+}
+
+// Where a table of a result has a column, by the JSON names.
+struct located_table {
+    const table* t = nullptr;
+    std::optional<std::size_t> column(std::string_view name) const {
+        for (std::size_t i = 0; t != nullptr && i < t->columns.size(); ++i) {
+            if (t->columns[i].name == name)
+                return i;
+        }
+        return std::nullopt;
+    }
+};
+
+located_table find_table(const std::vector<const result*>& results, std::string_view analysis,
+                         std::string_view table_name) {
+    for (const result* r : results) {
+        for (const table& t : r->tables) {
+            if (r->name == analysis && t.name == table_name)
+                return {&t};
+        }
+    }
+    return {};
+}
+
+std::uint64_t count_at(const std::vector<cell>& row, std::optional<std::size_t> i) {
+    const auto* v = i && *i < row.size() ? std::get_if<std::uint64_t>(&row[*i]) : nullptr;
+    return v != nullptr ? *v : 0;
+}
+
+// Loss is never silent: a banner above everything else names each CPU that
+// lost events or packets, and says where the page shows them.
+std::string losses_html(const std::vector<const result*>& results, const text_style& style) {
+    const located_table cpus = find_table(results, "event_counts", "cpus");
+    const auto domain = cpus.column("domain"), cpu = cpus.column("cpu");
+    const auto events = cpus.column("lost_events"), packets = cpus.column("lost_packets");
+    if (cpus.t == nullptr || !events)
+        return {};
+    std::uint64_t lost = 0, lost_packets = 0;
+    std::string where;
+    for (const auto& row : cpus.t->rows) {
+        const std::uint64_t e = count_at(row, events), p = count_at(row, packets);
+        if (e == 0 && p == 0)
+            continue;
+        lost += e;
+        lost_packets += p;
+        where += fmt::format(
+            "<li>{} CPU {}: {} events{}</li>",
+            domain && *domain < row.size() ? html_escape(cell_text(row[*domain], unit::text, style))
+                                           : std::string("?"),
+            cpu && *cpu < row.size() ? html_escape(cell_text(row[*cpu], unit::id, style))
+                                     : std::string("?"),
+            grouped(e), p != 0 ? fmt::format(" ({} packets)", grouped(p)) : "");
+    }
+    if (where.empty())
+        return {};
+    return fmt::format(
+        "<div class=\"losses\" id=\"losses\"><h2>{} events lost{}</h2><ul>{}</ul>"
+        "<p>What was not recorded cannot be analysed: the tables below count only what was. "
+        "On the <a href=\"#timeline-section\">timeline</a> lost time is hatched and each loss "
+        "report is a red triangle; <a href=\"#s-loss\">Events and losses per CPU over time</a> has "
+        "them "
+        "per interval.</p></div>\n",
+        grouped(lost),
+        lost_packets != 0 ? fmt::format(" and {} packets", grouped(lost_packets)) : "", where);
 }
 
 std::string timeline_caps_html(const timeline_data& d, std::uint64_t freq_hz) {
@@ -256,7 +325,7 @@ void write_html_report(std::ostream& out, const html_report_input& in) {
             out << card("traced vCPUs", std::to_string(in.timeline->vcpus()));
     }
     if (const auto lost = column_sum(in.sections, "event_counts", "sources", "lost_events"))
-        out << card("events lost", grouped(*lost));
+        out << card("events lost", grouped(*lost), *lost != 0 ? "card loss" : "card");
     out << card("TSC", in.unit == time_unit::ns ? std::string("ns clock")
                        : in.freq_hz == 0
                            ? std::string("frequency unknown")
@@ -273,6 +342,7 @@ void write_html_report(std::ostream& out, const html_report_input& in) {
         }
     }
     out << "</nav>\n<main>\n";
+    out << losses_html(in.sections, style);
     if (in.audit != nullptr)
         out << audit_html(*in.audit, style, in.max_table_rows);
     for (const std::string& n : in.notices)
