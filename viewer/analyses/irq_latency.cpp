@@ -517,8 +517,11 @@ result irq_latency::finish() {
     worst_t.columns = {{"domid", "dom", unit::id},     {"vcpu", "vcpu", unit::id},
                        {"irq", "irq", unit::id},       {"handler", "handler", unit::text},
                        {"start", "start", unit::time}, {"total", "total", unit::time}};
+    // The handler stage's JSON name cannot be "handler": that is the
+    // handler's name, and JSON rows are objects keyed by column name.
     for (std::string_view s : stage_names)
-        worst_t.columns.push_back({std::string(s), std::string(s), unit::time});
+        worst_t.columns.push_back({s == "handler" ? std::string("handler_time") : std::string(s),
+                                   std::string(s), unit::time});
     std::sort(worst.begin(), worst.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
     if (worst.size() > worst_n_)
