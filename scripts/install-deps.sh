@@ -23,7 +23,20 @@ kernel="linux-headers-amd64 kmod"
 e2e="qemu-system-x86 busybox-static cpio flex bison python3 dpkg-dev bc xz-utils
 	gzip file procps util-linux coreutils checkpolicy"
 
-all="$build $ftrace $lttng $xen $kernel $e2e"
+# the HTML report's browser test: Debian's chromium, driven by playwright-core
+# (npm, test/browser/package.json); node and npm from Debian unless the
+# machine has them already (a newer node from elsewhere is fine)
+browser="chromium"
+command -v npm >/dev/null 2>&1 || browser="$browser nodejs npm"
+
+all="$build $ftrace $lttng $xen $kernel $e2e $browser"
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# playwright-core, exactly as test/browser/package-lock.json pins it; it
+# downloads no browser (the test points it at /usr/bin/chromium).
+npm_ci() {
+	(cd "$root/test/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+}
 
 if [ "${1:-}" = "--if-missing" ]; then
 	missing=0
@@ -31,7 +44,10 @@ if [ "${1:-}" = "--if-missing" ]; then
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing=1
 	done
-	[ "$missing" = 0 ] && grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && exit 0
+	if [ "$missing" = 0 ] && grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/; then
+		[ -f "$root/test/browser/node_modules/playwright-core/package.json" ] || npm_ci
+		exit 0
+	fi
 fi
 
 if [ "$(id -u)" != 0 ]; then
@@ -56,3 +72,5 @@ apt-get update -q
 
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $all
+
+npm_ci

@@ -1,8 +1,6 @@
 #include "cpu_usage.hpp"
 
-#include "../core/event_class.hpp"
-#include "../core/payload.hpp"
-#include "../state/cpu_tracker.hpp"
+#include "class_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -15,61 +13,13 @@ namespace {
 
 constexpr std::uint64_t evtchn_interdomain = 3; // ECS_INTERDOMAIN
 
-struct fields {
-    const event_class* cls = nullptr;
-    std::array<std::size_t, 4> f{};
-    fields(const class_registry& r, ltt::layer l, std::string_view name,
-           std::initializer_list<std::string_view> names) {
-        cls = r.find(l, name);
-        std::size_t i = 0;
-        for (std::string_view n : names) {
-            const auto index = cls != nullptr ? cls->field_index(n) : std::nullopt;
-            if (!index) {
-                cls = nullptr;
-                return;
-            }
-            f[i++] = *index;
-        }
-    }
-    bool is(const event& e) const noexcept { return cls != nullptr && e.cls == cls; }
-    std::uint64_t u(const event& e, std::size_t i) const {
-        return unsigned_at(*cls, e.payload, f[i]);
-    }
-};
-
-// The name of an enum field's value, or the number.
-std::string value_name(const event& e, std::size_t field) {
-    const ltt::field_desc& f = e.cls->desc->fields[field];
-    const std::int64_t v = signed_at(*e.cls, e.payload, field);
-    if (f.enumeration != nullptr) {
-        const std::string_view n = f.enumeration->name_of(
-            ltt::kind_is_signed(f.kind)
-                ? v
-                : static_cast<std::int64_t>(unsigned_at(*e.cls, e.payload, field)));
-        if (!n.empty())
-            return std::string(n);
-    }
-    return fmt::format("{}", v);
-}
-
 } // namespace
 
 struct cpu_usage::classes {
-    fields irq_entry, irq_exit, hc_entry, hc_exit, vmexit, svm_vmexit, vmentry, runstate,
-        statedump_vcpu, statedump_evtchn, grant_map, grant_unmap;
-    fields handle_port, handler_entry, handler_exit;
+    class_fields statedump_evtchn, grant_map, grant_unmap;
+    class_fields handle_port, handler_entry, handler_exit;
     explicit classes(const class_registry& r)
-        : irq_entry(r, ltt::layer::xen, "irq_entry", {"vector"}),
-          irq_exit(r, ltt::layer::xen, "irq_exit", {"vector"}),
-          hc_entry(r, ltt::layer::xen, "hypercall_entry", {"number"}),
-          hc_exit(r, ltt::layer::xen, "hypercall_exit", {"number"}),
-          vmexit(r, ltt::layer::xen, "hvm_vmexit", {"exit_reason"}),
-          svm_vmexit(r, ltt::layer::xen, "hvm_svm_vmexit", {"exit_reason"}),
-          vmentry(r, ltt::layer::xen, "hvm_vmentry", {}),
-          runstate(r, ltt::layer::xen, "runstate_change", {"domid", "vcpu", "new_state"}),
-          statedump_vcpu(r, ltt::layer::xen, "domain_statedump_vcpu",
-                         {"dom_id", "vcpu", "processor", "runstate"}),
-          statedump_evtchn(r, ltt::layer::xen, "domain_statedump_evtchn",
+        : statedump_evtchn(r, ltt::layer::xen, "domain_statedump_evtchn",
                            {"dom_id", "port", "state", "remote_dom_id"}),
           grant_map(r, ltt::layer::xen, "memory_grant_map", {"dom_id", "map_dom_id"}),
           grant_unmap(r, ltt::layer::xen, "memory_grant_unmap", {"dom_id", "map_dom_id"}),
@@ -78,63 +28,48 @@ struct cpu_usage::classes {
           handler_exit(r, ltt::layer::kernel, "irq_handler_exit", {"irq"}) {}
 };
 
-struct cpu_usage::lane {
-    bool started = false;
-    std::uint64_t first = 0, last = 0;
-    bool known = false, lost_mode = false;
-    std::optional<vcpu_id> owner;
-    int depth = 0;
-    std::string episode; // what the outermost hypervisor episode is
-    std::uint64_t episode_start = 0;
-    std::optional<std::uint32_t> behalf;     // guest whose grants dom0 maps in this episode
-    std::array<std::uint64_t, 5> by_state{}; // by cpu_usage::state
-    std::map<vcpu_id, std::uint64_t> guest;
-    std::map<std::string, std::uint64_t> hypervisor;               // by episode kind
-    std::map<std::uint64_t, std::array<std::uint64_t, 5>> buckets; // interval -> by state
-};
-
 cpu_usage::cpu_usage(const analysis_context& context, std::uint64_t interval)
-    : context_(context), interval_(interval), c_(std::make_unique<classes>(*context.classes)) {}
+    : context_(context), interval_(interval), c_(std::make_unique<classes>(*context.classes)),
+      lanes_(*context.classes, *this) {}
 cpu_usage::~cpu_usage() = default;
 
-void cpu_usage::add(lane& l, std::uint64_t from, std::uint64_t to) {
-    if (to <= from)
-        return;
-    const std::uint64_t d = to - from;
-    state s;
-    if (l.depth > 0) {
-        s = state::hypervisor;
-        l.hypervisor[l.episode] += d;
-    } else if (l.lost_mode) {
-        s = state::lost;
-    } else if (!l.known) {
-        s = state::unknown;
-    } else if (!l.owner) {
-        s = state::hypervisor;
-        l.hypervisor["scheduler"] += d;
-    } else if (l.owner->domid == domid_idle) {
-        s = state::idle;
-    } else {
-        s = state::guest;
-        l.guest[*l.owner] += d;
+void cpu_usage::interval(const lane_interval& i) {
+    lane& l = totals_[i.cpu];
+    const std::uint64_t d = i.to - i.from;
+    if (i.state == lane_state::hypervisor) {
+        const auto it = l.hypervisor.find(i.episode);
+        if (it != l.hypervisor.end())
+            it->second += d;
+        else
+            l.hypervisor.emplace(std::string(i.episode), d);
+    } else if (i.state == lane_state::guest) {
+        l.guest[*i.owner] += d;
     }
-    l.by_state[static_cast<int>(s)] += d;
+    const auto s = static_cast<std::size_t>(i.state);
+    l.by_state[s] += d;
     if (interval_ != 0) {
         // Split across the buckets [from, to) covers.
-        std::uint64_t a = from;
-        while (a < to) {
+        std::uint64_t a = i.from;
+        while (a < i.to) {
             const std::uint64_t bucket = (a - origin_) / interval_;
             const std::uint64_t bucket_end = origin_ + (bucket + 1) * interval_;
-            const std::uint64_t b = std::min(to, bucket_end);
-            l.buckets[bucket][static_cast<int>(s)] += b - a;
+            const std::uint64_t b = std::min(i.to, bucket_end);
+            l.buckets[bucket][s] += b - a;
             a = b;
         }
     }
 }
 
-void cpu_usage::account(lane& l, std::uint64_t to) {
-    add(l, l.last, to);
-    l.last = std::max(l.last, to);
+void cpu_usage::episode_begin(std::uint32_t cpu, const event&) {
+    totals_[cpu].behalf.reset();
+}
+
+void cpu_usage::episode_end(std::uint32_t cpu, std::uint64_t start, const event& e) {
+    lane& l = totals_[cpu];
+    if (l.behalf) {
+        behalf_grants_[*l.behalf] += e.ts - start;
+        l.behalf.reset();
+    }
 }
 
 void cpu_usage::on_event(const event& e) {
@@ -148,99 +83,24 @@ void cpu_usage::on_event(const event& e) {
     }
     if (e.source().layer != ltt::layer::xen)
         return;
-    auto& slot = lanes_[e.cpu];
-    if (!slot)
-        slot = std::make_unique<lane>();
-    lane& l = *slot;
-    if (!l.started) {
-        l.started = true;
-        l.first = l.last = e.ts;
-    }
-    if (context_.classes->is_loss(e.cls)) {
-        // Nothing is known from the last event before the loss on.
-        l.lost_mode = true;
-        l.depth = 0;
-        l.owner.reset();
-        add(l, l.last, e.ts);
-        l.last = std::max(l.last, e.ts);
-        return;
-    }
-    account(l, e.ts);
-    on_xen(e, l);
+    lanes_.on_event(e);
+    if (!context_.classes->is_loss(e.cls))
+        on_xen(e);
 }
 
-void cpu_usage::on_xen(const event& e, lane& l) {
+void cpu_usage::on_xen(const event& e) {
     const classes& c = *c_;
-    const auto begin = [&](std::string kind) {
-        if (l.depth++ == 0) {
-            l.episode = std::move(kind);
-            l.episode_start = e.ts;
-            l.behalf.reset();
-        }
-    };
-    const auto end = [&] {
-        if (l.depth > 0 && --l.depth == 0 && l.behalf) {
-            behalf_grants_[*l.behalf] += e.ts - l.episode_start;
-            l.behalf.reset();
-        }
-    };
-    if (c.irq_entry.is(e)) {
-        begin("interrupts");
-    } else if (c.irq_exit.is(e)) {
-        end();
-    } else if (c.hc_entry.is(e)) {
-        begin("hypercall " + value_name(e, c.hc_entry.f[0]));
-    } else if (c.hc_exit.is(e)) {
-        end();
-    } else if (c.vmexit.is(e) || c.svm_vmexit.is(e)) {
-        const fields& f = c.vmexit.is(e) ? c.vmexit : c.svm_vmexit;
-        // An exit ends the guest's stretch; the entry ends the episode.
-        l.depth = 0;
-        begin("exit " + value_name(e, f.f[0]));
-    } else if (c.vmentry.is(e)) {
-        if (l.depth > 0)
-            l.depth = 1;
-        end();
-    } else if (c.runstate.is(e)) {
-        const vcpu_id v{static_cast<std::uint32_t>(c.runstate.u(e, 0)),
-                        static_cast<std::uint32_t>(c.runstate.u(e, 1))};
-        const auto to = static_cast<runstate>(c.runstate.u(e, 2));
-        if (to == runstate::running) {
-            l.owner = v;
-            l.known = true;
-            l.lost_mode = false;
-            l.depth = 0;
-        } else if (l.owner && *l.owner == v) {
-            l.owner.reset(); // Xen's scheduler has the CPU until the next one runs
-            l.known = true;
-            l.depth = 0;
-        }
-    } else if (c.statedump_vcpu.is(e)) {
-        const auto processor = static_cast<std::uint32_t>(c.statedump_vcpu.u(e, 2));
-        const auto rs = static_cast<runstate>(c.statedump_vcpu.u(e, 3));
-        if (rs == runstate::running) {
-            auto& slot = lanes_[processor];
-            if (!slot)
-                slot = std::make_unique<lane>();
-            lane& p = *slot;
-            if (p.started && !p.known && !p.lost_mode) {
-                account(p, e.ts);
-                p.owner = vcpu_id{static_cast<std::uint32_t>(c.statedump_vcpu.u(e, 0)),
-                                  static_cast<std::uint32_t>(c.statedump_vcpu.u(e, 1))};
-                p.known = true;
-            }
-        }
-    } else if (c.statedump_evtchn.is(e)) {
+    if (c.statedump_evtchn.is(e)) {
         if (c.statedump_evtchn.u(e, 2) == evtchn_interdomain)
             interdomain_[{static_cast<std::uint32_t>(c.statedump_evtchn.u(e, 0)),
                           static_cast<std::uint32_t>(c.statedump_evtchn.u(e, 1))}] =
                 static_cast<std::uint32_t>(c.statedump_evtchn.u(e, 3));
     } else if (c.grant_map.is(e) || c.grant_unmap.is(e)) {
-        const fields& f = c.grant_map.is(e) ? c.grant_map : c.grant_unmap;
+        const class_fields& f = c.grant_map.is(e) ? c.grant_map : c.grant_unmap;
         const auto granting = static_cast<std::uint32_t>(f.u(e, 0));
         const auto mapping = static_cast<std::uint32_t>(f.u(e, 1));
-        if (mapping == 0 && granting != 0 && l.depth > 0)
-            l.behalf = granting;
+        if (mapping == 0 && granting != 0 && lanes_.in_episode(e.cpu))
+            totals_[e.cpu].behalf = granting;
     }
 }
 
@@ -308,11 +168,9 @@ result cpu_usage::finish() {
                    {"share", "share of CPU", unit::percent}};
     std::map<std::uint32_t, std::uint64_t> per_domain;
     std::uint64_t all_spans = 0;
-    for (auto& [cpu, lp] : lanes_) {
-        lane& l = *lp;
-        if (!l.started)
-            continue;
-        const std::uint64_t span = l.last - l.first;
+    for (const auto& [cpu, sp] : lanes_.spans()) {
+        lane& l = totals_[cpu];
+        const std::uint64_t span = sp.last - sp.first;
         all_spans += span;
         const auto st = [&](state s) { return l.by_state[static_cast<int>(s)]; };
         lanes.rows.push_back({std::uint64_t{cpu}, span, st(state::guest), st(state::hypervisor),
@@ -361,8 +219,8 @@ result cpu_usage::finish() {
                       {"idle_pct", "idle %", unit::percent},
                       {"lost_pct", "lost %", unit::percent},
                       {"unknown_pct", "unknown %", unit::percent}};
-        for (const auto& [cpu, lp] : lanes_) {
-            for (const auto& [bucket, s] : lp->buckets) {
+        for (const auto& [cpu, l] : totals_) {
+            for (const auto& [bucket, s] : l.buckets) {
                 std::uint64_t whole = 0;
                 for (std::uint64_t x : s)
                     whole += x;

@@ -25,7 +25,9 @@
 #pragma once
 
 #include "analysis.hpp"
+#include "cpu_lanes.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,7 +37,7 @@
 
 namespace ltt::viewer {
 
-class cpu_usage final : public analysis {
+class cpu_usage final : public analysis, private cpu_lanes::listener {
 public:
     // interval: length of the time buckets of the intervals table on the
     // merge's time base (0: no intervals).
@@ -45,20 +47,31 @@ public:
     void on_event(const event& e) override;
     result finish() override;
 
-    enum class state : std::uint8_t { hypervisor, guest, idle, lost, unknown };
+    using state = lane_state;
 
 private:
     struct classes;
-    struct lane;
-    void account(lane& l, std::uint64_t to);
-    void add(lane& l, std::uint64_t from, std::uint64_t to);
-    void on_xen(const event& e, lane& l);
+    struct lane {
+        std::optional<std::uint32_t> behalf; // guest whose grants dom0 maps in this episode
+        std::array<std::uint64_t, lane_state_count> by_state{};
+        std::map<vcpu_id, std::uint64_t> guest;
+        std::map<std::string, std::uint64_t, std::less<>> hypervisor; // by episode kind
+        std::map<std::uint64_t, std::array<std::uint64_t, lane_state_count>>
+            buckets; // interval -> by state
+    };
+    // cpu_lanes::listener
+    void interval(const lane_interval& i) override;
+    void episode_begin(std::uint32_t cpu, const event& e) override;
+    void episode_end(std::uint32_t cpu, std::uint64_t start, const event& e) override;
+
+    void on_xen(const event& e);
     void on_guest(const event& e);
 
     analysis_context context_;
     std::uint64_t interval_;
     std::unique_ptr<classes> c_;
-    std::map<std::uint32_t, std::unique_ptr<lane>> lanes_;
+    cpu_lanes lanes_;
+    std::map<std::uint32_t, lane> totals_; // by physical CPU
     bool have_origin_ = false;
     std::uint64_t origin_ = 0;
     // (dom0-side) port -> remote domain, from the statedump's evtchn entries.

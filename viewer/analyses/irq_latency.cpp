@@ -4,6 +4,7 @@
 #include "../core/loss.hpp"
 #include "../core/payload.hpp"
 #include "../state/cpu_tracker.hpp"
+#include "histogram.hpp"
 
 #include <fmt/format.h>
 
@@ -81,8 +82,9 @@ struct irq_latency::classes {
           bind_irq(r, ltt::layer::kernel, "xen_evtchn_bind_irq", {"port", "irq"}) {}
 };
 
-irq_latency::irq_latency(const analysis_context& context, std::size_t worst)
-    : context_(context), worst_n_(worst), c_(std::make_unique<classes>(*context.classes)) {
+irq_latency::irq_latency(const analysis_context& context, std::size_t worst, bool histograms)
+    : context_(context), worst_n_(worst), histograms_(histograms),
+      c_(std::make_unique<classes>(*context.classes)) {
     for (const source_info* s : context.sources) {
         if (s->layer == ltt::layer::kernel && s->domid)
             guest_traced_[*s->domid] = true;
@@ -474,9 +476,17 @@ result irq_latency::finish() {
     const auto irq_cell = [](std::int32_t irq) -> cell {
         return irq < 0 ? cell(std::monostate{}) : cell(std::int64_t{irq});
     };
+    table histograms = histogram_table("histogram", "Latency histograms (total and per stage)",
+                                       {{"domid", "dom", unit::id},
+                                        {"irq", "irq", unit::id},
+                                        {"handler", "handler", unit::text},
+                                        {"series", "of", unit::text}});
     for (auto& [key, g] : groups) {
         const auto& [domid, irq, name, from] = key;
         g.total.finish();
+        if (histograms_)
+            add_histogram(histograms, {std::uint64_t{domid}, irq_cell(irq), name, "total"}, g.total,
+                          context_.freq_hz);
         by_irq.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name,
                                std::string(to_string(from)), g.chains, opt(g.total.percentile(50)),
                                opt(g.total.percentile(95)), opt(g.total.percentile(99)),
@@ -486,6 +496,11 @@ result irq_latency::finish() {
             if (d.empty())
                 continue;
             d.finish();
+            if (histograms_)
+                add_histogram(
+                    histograms,
+                    {std::uint64_t{domid}, irq_cell(irq), name, std::string(stage_names[i])}, d,
+                    context_.freq_hz);
             stages.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name,
                                    std::string(stage_names[i]), std::uint64_t{d.count()}, d.mean(),
                                    opt(d.percentile(50)), opt(d.percentile(95)),
@@ -502,8 +517,11 @@ result irq_latency::finish() {
     worst_t.columns = {{"domid", "dom", unit::id},     {"vcpu", "vcpu", unit::id},
                        {"irq", "irq", unit::id},       {"handler", "handler", unit::text},
                        {"start", "start", unit::time}, {"total", "total", unit::time}};
+    // The handler stage's JSON name cannot be "handler": that is the
+    // handler's name, and JSON rows are objects keyed by column name.
     for (std::string_view s : stage_names)
-        worst_t.columns.push_back({std::string(s), std::string(s), unit::time});
+        worst_t.columns.push_back({s == "handler" ? std::string("handler_time") : std::string(s),
+                                   std::string(s), unit::time});
     std::sort(worst.begin(), worst.end(),
               [](const auto& a, const auto& b) { return a.first > b.first; });
     if (worst.size() > worst_n_)
@@ -533,6 +551,8 @@ result irq_latency::finish() {
         worst_t.rows.push_back(std::move(row));
     }
     r.tables = {std::move(by_irq), std::move(stages), std::move(early), std::move(worst_t)};
+    if (histograms_)
+        r.tables.push_back(std::move(histograms));
     return r;
 }
 

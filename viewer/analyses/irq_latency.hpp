@@ -43,7 +43,10 @@ namespace ltt::viewer {
 
 class irq_latency final : public analysis {
 public:
-    explicit irq_latency(const analysis_context& context, std::size_t worst = 10);
+    // histograms: also the histogram table (analyses/histogram.hpp) of each
+    // interrupt's total and stages, for reports that draw them.
+    explicit irq_latency(const analysis_context& context, std::size_t worst = 10,
+                         bool histograms = false);
     ~irq_latency() override;
     std::string_view name() const noexcept override { return "irq_latency"; }
     void on_event(const event& e) override;
@@ -89,6 +92,7 @@ private:
 
     analysis_context context_;
     std::size_t worst_n_;
+    bool histograms_;
     std::unique_ptr<classes> c_;
     std::map<std::uint32_t, xen_cpu> cpus_;
     std::map<port_key, chain> open_;                   // full chains, by the guest port

@@ -32,6 +32,8 @@ public:
     std::optional<std::uint64_t> min() const;
     double mean() const;
     std::uint64_t sum() const noexcept { return sum_; }
+    // Every value, sorted once finish() ran.
+    const std::vector<std::uint64_t>& values() const noexcept { return values_; }
 
 private:
     std::vector<std::uint64_t> values_;

@@ -3,6 +3,7 @@
 #include "../core/event_class.hpp"
 #include "../core/payload.hpp"
 #include "../state/cpu_tracker.hpp"
+#include "histogram.hpp"
 
 #include <fmt/format.h>
 
@@ -10,8 +11,8 @@
 
 namespace ltt::viewer {
 
-sched_latency::sched_latency(const analysis_context& context, std::size_t worst)
-    : context_(context), worst_n_(worst),
+sched_latency::sched_latency(const analysis_context& context, std::size_t worst, bool histograms)
+    : context_(context), worst_n_(worst), histograms_(histograms),
       runstate_(context.classes->find(ltt::layer::xen, "runstate_change")) {
     if (runstate_ != nullptr) {
         f_dom_ = *runstate_->field_index("domid");
@@ -110,10 +111,15 @@ result sched_latency::finish() {
                  {"wakes", "wakes", unit::count}, {"mean", "mean", unit::time},
                  {"p50", "p50", unit::time},      {"p95", "p95", unit::time},
                  {"p99", "p99", unit::time},      {"max", "max", unit::time}};
+    table h = histogram_table("histogram", "Wake latency histograms per vCPU",
+                              {{"domid", "dom", unit::id}, {"vcpu", "vcpu", unit::id}});
     for (auto& [key, v] : vcpus_) {
         if (v.latency.empty())
             continue;
         v.latency.finish();
+        if (histograms_)
+            add_histogram(h, {std::uint64_t{key.first}, std::uint64_t{key.second}}, v.latency,
+                          context_.freq_hz);
         std::vector<cell> row{std::uint64_t{key.first}, std::uint64_t{key.second}};
         for (cell& c : figures(v.latency))
             row.push_back(std::move(c));
@@ -134,6 +140,8 @@ result sched_latency::finish() {
         w.rows.push_back({std::uint64_t{c.domid}, std::uint64_t{c.vcpu}, std::uint64_t{c.pcpu},
                           c.at - first_ts_, c.latency});
     r.tables = {std::move(d), std::move(t), std::move(w)};
+    if (histograms_)
+        r.tables.push_back(std::move(h));
     return r;
 }
 

@@ -20,7 +20,10 @@ namespace ltt::viewer {
 
 class sched_latency final : public analysis {
 public:
-    explicit sched_latency(const analysis_context& context, std::size_t worst = 10);
+    // histograms: also the histogram table (analyses/histogram.hpp) of each
+    // vCPU's wake latencies, for reports that draw them.
+    explicit sched_latency(const analysis_context& context, std::size_t worst = 10,
+                           bool histograms = false);
     std::string_view name() const noexcept override { return "sched_latency"; }
     void on_event(const event& e) override;
     result finish() override;
@@ -39,6 +42,7 @@ private:
 
     analysis_context context_;
     std::size_t worst_n_;
+    bool histograms_;
     const event_class* runstate_ = nullptr;
     std::size_t f_dom_ = 0, f_vcpu_ = 0, f_old_ = 0, f_new_ = 0;
     std::map<vcpu_key, per_vcpu> vcpus_;

@@ -4,6 +4,8 @@
 //   ltt-view summary|irq-latency|sched-latency|cpu|grants|loss|audit PATH... [--json]
 //   ltt-view summary ... [--xenalyze-compat]
 //   ltt-view events PATH... [--filter EXPR] [--absolute] [--limit N]
+//   ltt-view report PATH... [-o report.html] [--detail-events N] [--max-instants N]
+//   ltt-view export --format perfetto PATH... -o trace.json
 //
 // Global options: --cpu-hz FREQ (the TSC frequency for traces that do not
 // record it, e.g. 2.6G), --formats FILE (Xen's xentrace formats file).
@@ -27,6 +29,7 @@
 #include "../report/text_report.hpp"
 #include "frequency.hpp"
 #include "pipeline.hpp"
+#include "report_command.hpp"
 
 #include <ltt/errors.hpp>
 
@@ -299,8 +302,41 @@ int main(int argc, char** argv) {
     events->add_flag("--absolute", absolute, "raw timestamps instead of seconds since the first");
     events->add_option("--limit", limit, "stop after N events");
 
+    common_options report_opts;
+    report_options report;
+    CLI::App* report_cmd = app.add_subcommand(
+        "report", "every analysis and a zoomable timeline in one self-contained HTML file");
+    add_common(report_cmd, report_opts, false);
+    report_cmd->add_option("-o,--output", report.output, "the HTML file to write")
+        ->capture_default_str();
+    report_cmd
+        ->add_option("--detail-events", report.detail_events,
+                     "events whose fields a click on the timeline can list (the first N)")
+        ->capture_default_str();
+    report_cmd
+        ->add_option("--max-instants", report.max_instants,
+                     "interrupt and guest-event ticks drawn on the timeline (the first N; "
+                     "losses are always drawn)")
+        ->capture_default_str();
+
+    common_options export_opts;
+    export_options exporting;
+    CLI::App* export_cmd = app.add_subcommand(
+        "export", "the timeline for another tool: Perfetto's UI (JSON trace event format)");
+    add_common(export_cmd, export_opts, false);
+    export_cmd->add_option("--format", exporting.format, "perfetto")
+        ->check(CLI::IsMember({"perfetto"}))
+        ->capture_default_str();
+    export_cmd->add_option("-o,--output", exporting.output, "the file to write (- for stdout)")
+        ->required();
+
     try {
         app.parse(argc, argv);
+        if (report_cmd->parsed())
+            return run_report(report_opts.paths, make_read_options(report_opts), report,
+                              std::string("ltt-view ") + LTT_VERSION_STRING);
+        if (export_cmd->parsed())
+            return run_export(export_opts.paths, make_read_options(export_opts), exporting);
         for (const command& c : commands) {
             if (c.app->parsed())
                 return run_analyses(c.options, c.name, c.analyses, c.full_audit);

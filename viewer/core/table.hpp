@@ -28,6 +28,11 @@ struct column {
 // A missing value (a stage a trace does not have) is monostate, shown "-".
 using cell = std::variant<std::monostate, std::uint64_t, std::int64_t, double, std::string>;
 
+// A histogram table (what a report may draw as a chart) is a table with the
+// columns bucket_low and bucket_high (unit time: the bucket is [low, high))
+// and count; the columns before bucket_low name the series a row belongs to
+// (one chart per series), in buckets of increasing low. is_histogram()
+// recognises one.
 struct table {
     std::string name;  // snake_case, stable: the JSON key
     std::string title; // for people
@@ -35,6 +40,16 @@ struct table {
     std::vector<std::vector<cell>> rows;
     std::vector<std::string> notes; // shown under the table
 };
+
+inline bool is_histogram(const table& t) {
+    bool low = false, high = false, count = false;
+    for (const column& c : t.columns) {
+        low = low || c.name == "bucket_low";
+        high = high || c.name == "bucket_high";
+        count = count || c.name == "count";
+    }
+    return low && high && count;
+}
 
 struct result {
     std::string name; // the analysis ("summary", "irq_latency"...)

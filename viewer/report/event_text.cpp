@@ -156,16 +156,8 @@ void append_element(line& l, const ltt::field_desc& f, const std::byte* p) {
     append_integer(l, f, u, s);
 }
 
-} // namespace
-
-void append_event_line(fmt::memory_buffer& out, const event& e, const event_text_style& style) {
-    line l(out);
-    append_time(l, e.ts, style);
-    l.put(' ');
-    l.put(e.stream->source->domain_name);
-    l.put(std::string_view("/cpu"));
-    l.number(e.cpu);
-    l.put(' ');
+// "name: field=value ...".
+void append_body(line& l, const event& e) {
     l.put(e.cls->name);
     l.put(':');
     field_cursor cursor(*e.cls->desc, e.payload);
@@ -197,7 +189,25 @@ void append_event_line(fmt::memory_buffer& out, const event& e, const event_text
             break;
         }
     }
+}
+
+} // namespace
+
+void append_event_line(fmt::memory_buffer& out, const event& e, const event_text_style& style) {
+    line l(out);
+    append_time(l, e.ts, style);
+    l.put(' ');
+    l.put(e.stream->source->domain_name);
+    l.put(std::string_view("/cpu"));
+    l.number(e.cpu);
+    l.put(' ');
+    append_body(l, e);
     l.put('\n');
+}
+
+void append_event_body(fmt::memory_buffer& out, const event& e) {
+    line l(out);
+    append_body(l, e);
 }
 
 } // namespace ltt::viewer

@@ -26,4 +26,7 @@ struct event_text_style {
 
 void append_event_line(fmt::memory_buffer& out, const event& e, const event_text_style& style);
 
+// What follows the time and source in a line: "name: field=value ...".
+void append_event_body(fmt::memory_buffer& out, const event& e);
+
 } // namespace ltt::viewer

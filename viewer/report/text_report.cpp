@@ -8,8 +8,6 @@
 
 namespace ltt::viewer {
 
-namespace {
-
 std::string cell_text(const cell& c, unit u, const text_style& style) {
     struct visitor {
         unit u;
@@ -43,6 +41,8 @@ std::string cell_text(const cell& c, unit u, const text_style& style) {
     };
     return std::visit(visitor{u, style}, c);
 }
+
+namespace {
 
 bool right_aligned(unit u) {
     return u != unit::text;

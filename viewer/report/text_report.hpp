@@ -13,6 +13,10 @@ struct text_style {
     std::uint64_t freq_hz = 0; // for time cells; 0: cycles
 };
 
+// One cell as text: times in s/ms/us/ns (cycles without a frequency),
+// percentages, rates; "-" for a missing value.
+std::string cell_text(const cell& c, unit u, const text_style& style);
+
 std::string render_text(const result& r, const text_style& style);
 std::string render_text(const table& t, const text_style& style);
 
