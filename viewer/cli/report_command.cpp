@@ -3,8 +3,12 @@
 #include "../analyses/cpu_usage.hpp"
 #include "../analyses/event_counts.hpp"
 #include "../analyses/grant_activity.hpp"
+#include "../analyses/guest_interrupts.hpp"
+#include "../analyses/hvm_exits.hpp"
+#include "../analyses/hypercall_counts.hpp"
 #include "../analyses/irq_latency.hpp"
 #include "../analyses/loss_timeline.hpp"
+#include "../analyses/runstate_times.hpp"
 #include "../analyses/sched_latency.hpp"
 #include "../analyses/time_audit.hpp"
 #include "../analyses/timeline.hpp"
@@ -86,8 +90,16 @@ int run_report(const std::vector<std::string>& paths, const read_options& read,
     std::vector<std::unique_ptr<analysis>> analyses;
     analyses.push_back(std::make_unique<time_audit>(context));
     analyses.push_back(std::make_unique<event_counts>(context));
+    const std::size_t summary_at = analyses.size() - 1;
     analyses.push_back(std::make_unique<irq_latency>(context, 10, true));
+    const std::size_t irq_at = analyses.size() - 1;
     analyses.push_back(std::make_unique<sched_latency>(context, 10, true));
+    const std::size_t sched_at = analyses.size() - 1;
+    // The rest of `summary`: what xenalyze users look for, per vCPU.
+    analyses.push_back(std::make_unique<runstate_times>(context, false));
+    analyses.push_back(std::make_unique<hypercall_counts>(context));
+    analyses.push_back(std::make_unique<hvm_exits>(context, false));
+    analyses.push_back(std::make_unique<guest_interrupts>(context));
     analyses.push_back(std::make_unique<cpu_usage>(context));
     analyses.push_back(std::make_unique<grant_activity>(context));
     analyses.push_back(std::make_unique<loss_timeline>(context));
@@ -120,7 +132,7 @@ int run_report(const std::vector<std::string>& paths, const read_options& read,
     // analyses, then where the rest is.
     const text_style style{p.inputs.freq_hz};
     fmt::print("{}\n", render_audit_line(results[0]));
-    for (std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}})
+    for (std::size_t i : {summary_at, irq_at, sched_at})
         fmt::print("{}\n", render_text(without_histograms(results[i]), style));
     std::error_code ec;
     const auto size = std::filesystem::file_size(options.output, ec);

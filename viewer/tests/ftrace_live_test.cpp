@@ -217,12 +217,26 @@ TEST(LiveFtrace, DatMissedEventsAreTheKernelsOverruns) {
         GTEST_SKIP() << r.skip;
     const auto kernel = overruns(r / "stats.txt");
     const opened dat = read(r / "trace.dat");
-    EXPECT_EQ(losses_by_cpu(dat.events), kernel);
     const auto report = test::text_facts(r / "trace.dat", "--trace-cmd");
     std::map<std::uint32_t, std::uint64_t> dropped;
     for (const auto& [cpu, n] : report["dropped"].items())
         dropped[static_cast<std::uint32_t>(std::stoul(cpu))] = n.get<std::uint64_t>();
-    EXPECT_EQ(dropped, kernel);
+    // The .dat file holds what trace-cmd's own report says was dropped
+    // (the reference). It can say less than the kernel's overrun counter:
+    // missed events reach the file only through the headers of the pages
+    // extract reads, and now and then (about one run in ten here) a CPU's
+    // overruns are counted in stats but flagged on no page read. So: equal
+    // to trace-cmd's report, never more than the kernel's, and the loss of
+    // at least one CPU seen.
+    auto seen = losses_by_cpu(dat.events);
+    std::erase_if(seen, [](const auto& cpu_count) { return cpu_count.second == 0; });
+    EXPECT_EQ(seen, dropped);
+    std::uint64_t seen_total = 0;
+    for (const auto& [cpu, n] : seen) {
+        EXPECT_LE(n, kernel.contains(cpu) ? kernel.at(cpu) : 0) << "CPU " << cpu;
+        seen_total += n;
+    }
+    EXPECT_GT(seen_total, 0u);
 }
 
 } // namespace
