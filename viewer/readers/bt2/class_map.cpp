@@ -3,6 +3,7 @@
 #include "field_text.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <optional>
 #include <set>

@@ -9,6 +9,7 @@
 #include "trace_source.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <optional>
@@ -327,6 +328,8 @@ public:
         naming.map_kernel_builtins = d.lttng_kernel;
         context_.classes = std::make_unique<bt2::class_map>(bt_trace_borrow_class_const(trace),
                                                             classes, naming, source_.notices);
+        for (const std::string& w : context_.graph.warnings())
+            source_.notices.push_back(w);
         if (!without_cpu.empty())
             source_.notices.push_back(fmt::format("no cpu_id in the packet context of {}: their "
                                                   "events are shown on CPU 0",

@@ -1,10 +1,15 @@
 #include "port_graph.hpp"
 
 #include "bt2_error.hpp"
+#include "culprit_file.hpp"
+#include "init_log.hpp"
+#include "metadata_check.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <mutex>
+#include <algorithm>
+#include <cstdlib>
 #include <new>
 #include <stdexcept>
 
@@ -129,6 +134,12 @@ struct classes {
 const classes& library_classes() {
     static const classes c = [] {
         classes made;
+        // The CTF metadata lexer and parser log their errors (the line of a
+        // syntax error) at the level this variable gives when the plugin
+        // is loaded (none by default), to file descriptor 2; port_graph
+        // captures that log while src.ctf.fs parses a trace's metadata.
+        // A level the user set is kept.
+        setenv("BABELTRACE_PLUGIN_CTF_METADATA_LOG_LEVEL", "W", 0);
         const bt_plugin* plugin = nullptr;
         const bt_plugin_find_status found =
             bt_plugin_find("ctf", BT_TRUE, BT_FALSE, BT_TRUE, BT_TRUE, BT_FALSE, &plugin);
@@ -174,6 +185,7 @@ value_ref source_params(const std::filesystem::path& trace_dir) {
 
 port_graph::port_graph(const std::filesystem::path& trace_dir)
     : state_(std::make_unique<sink_state>()) {
+    check_metadata_framing(trace_dir);
     const classes& c = library_classes();
     const auto fail = [&](std::string_view what) {
         return bt2_error(fmt::format("{}: babeltrace2 cannot read this CTF trace: {}",
@@ -187,11 +199,45 @@ port_graph::port_graph(const std::filesystem::path& trace_dir)
     // in our exception: its own logging to stderr stays off.
     const value_ref params = source_params(trace_dir);
     const bt_component_source* source = nullptr;
-    if (bt_graph_add_source_component(graph_.get(), c.fs, "source", params.get(),
-                                      BT_LOGGING_LEVEL_NONE,
-                                      &source) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
-        throw fail("src.ctf.fs failed");
+    stderr_capture capture; // the metadata parser's log (see library_classes())
+    const bt_graph_add_component_status added = bt_graph_add_source_component(
+        graph_.get(), c.fs, "source", params.get(), BT_LOGGING_LEVEL_NONE, &source);
+    const std::vector<std::string> parser_log = log_messages(capture.finish());
+    if (added != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+        std::string causes = take_error_causes("src.ctf.fs failed");
+        // Its log may say more (a metadata line, a packet offset).
+        std::vector<std::string> log = parser_log;
+        for (std::string& m : init_log(c.fs, params.get())) {
+            if (std::find(log.begin(), log.end(), m) == log.end())
+                log.push_back(std::move(m));
+        }
+        std::vector<std::string> more;
+        for (const std::string& m : log) {
+            if (causes.find(m) == std::string::npos && more.size() < 8)
+                more.push_back(m);
+        }
+        if (!more.empty())
+            causes += fmt::format(" [babeltrace2's log: {}]", fmt::join(more, "; "));
+        // A single-file trace (the culprit is obvious) or causes that name
+        // one of the trace's files need no search.
+        bool names_a_file = false;
+        std::error_code ec;
+        for (const std::filesystem::directory_entry& e :
+             std::filesystem::directory_iterator(trace_dir, ec)) {
+            if (e.path().filename() != "metadata" &&
+                causes.find(e.path().filename().string()) != std::string::npos)
+                names_a_file = true;
+        }
+        if (!names_a_file) {
+            if (const auto file = culprit_file(c.fs, trace_dir))
+                causes += fmt::format(" (the stream file it fails on: {})", file->string());
+        }
+        throw bt2_error(fmt::format("{}: babeltrace2 cannot read this CTF trace: {}",
+                                    trace_dir.string(), causes));
+    }
 
+    for (const std::string& m : parser_log)
+        warnings_.push_back("babeltrace2: " + m);
     state_->ports = bt_component_source_get_output_port_count(source);
     if (state_->ports == 0)
         throw bt2_error(

@@ -52,6 +52,9 @@ public:
     port_graph& operator=(const port_graph&) = delete;
 
     std::size_t port_count() const noexcept { return port_names_.size(); }
+    // What babeltrace2 warned about while opening the trace (its metadata
+    // parser's log), for the source's notices.
+    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
     // src.ctf.fs's name for the port: "trace-uuid | stream-class-id | stream-id-or-path".
     const std::string& port_name(std::size_t port) const { return port_names_.at(port); }
 
@@ -67,6 +70,7 @@ private:
     std::unique_ptr<sink_state> state_;
     graph_ref graph_;
     std::vector<std::string> port_names_;
+    std::vector<std::string> warnings_;
 };
 
 } // namespace ltt::viewer::bt2
