@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -42,6 +43,28 @@ std::vector<std::string> port_names(const std::string& bt, const fs::path& trace
     return names;
 }
 
+// The time at the start of a pretty line: "[S.NNNNNNNNN]" (clock-seconds,
+// as ns) or "[N]" (clock-cycles).
+std::uint64_t line_time(const std::string& line) {
+    std::uint64_t seconds = 0;
+    std::uint64_t ns = 0;
+    std::size_t i = 1;
+    if (line.empty() || line[0] != '[')
+        throw std::runtime_error("babeltrace2 event line without a time: " + line);
+    for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+        seconds = seconds * 10 + static_cast<std::uint64_t>(line[i] - '0');
+    if (i < line.size() && line[i] == ']' && i > 1)
+        return seconds; // clock-cycles: "[cycles]"
+    if (i >= line.size() || line[i] != '.')
+        throw std::runtime_error("babeltrace2 event line without a time: " + line);
+    std::size_t digits = 0;
+    for (++i; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i, ++digits)
+        ns = ns * 10 + static_cast<std::uint64_t>(line[i] - '0');
+    if (digits != 9 || i >= line.size() || line[i] != ']')
+        throw std::runtime_error("babeltrace2 event line without a time: " + line);
+    return seconds * 1'000'000'000ull + ns;
+}
+
 std::uint64_t sum_of(const std::string& text, const std::regex& pattern) {
     std::uint64_t sum = 0;
     for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it)
@@ -62,7 +85,7 @@ std::string escape_port_glob(const std::string& name) {
 }
 
 babeltrace2_figures babeltrace2_reference(const std::string& bt, const fs::path& trace,
-                                          const fs::path& work) {
+                                          const fs::path& work, bool cycles) {
     fs::create_directories(work);
     babeltrace2_figures f;
     f.ports = port_names(bt, trace, work);
@@ -74,8 +97,9 @@ babeltrace2_figures babeltrace2_reference(const std::string& bt, const fs::path&
     for (std::size_t i = 0; i < f.ports.size(); ++i) {
         argv.push_back(fmt::format("--component=out{}:sink.text.pretty", i));
         argv.push_back("--params");
-        argv.push_back(fmt::format("path={},clock-seconds=yes,no-delta=yes",
-                                   quoted(work / fmt::format("port{}.txt", i))));
+        argv.push_back(fmt::format("path={},{},no-delta=yes",
+                                   quoted(work / fmt::format("port{}.txt", i)),
+                                   cycles ? "clock-cycles=yes" : "clock-seconds=yes"));
         argv.push_back(fmt::format("--connect=src.{}:out{}", escape_port_glob(f.ports[i]), i));
     }
     const child_result r = run_child(argv, work / "run");
@@ -83,8 +107,8 @@ babeltrace2_figures babeltrace2_reference(const std::string& bt, const fs::path&
         throw std::runtime_error(
             fmt::format("babeltrace2 run on {} failed: {}", trace.string(), r.err.substr(0, 4000)));
 
-    // "[1571238433.123456789] (...)": one line per event.
-    static const std::regex stamp(R"(^\[(\d+)\.(\d{9})\])");
+    // "[1571238433.123456789] (...)": one line per event (pretty escapes
+    // newlines in strings).
     for (std::size_t i = 0; i < f.ports.size(); ++i) {
         std::ifstream in(work / fmt::format("port{}.txt", i));
         std::string line;
@@ -92,17 +116,16 @@ babeltrace2_figures babeltrace2_reference(const std::string& bt, const fs::path&
         bool first = true;
         while (std::getline(in, line)) {
             ++f.events;
-            std::smatch m;
-            if (!std::regex_search(line, m, stamp))
-                throw std::runtime_error("babeltrace2 event line without a time: " + line);
-            const std::uint64_t ns =
-                std::stoull(m[1].str()) * 1'000'000'000ull + std::stoull(m[2].str());
-            if (!first && ns < previous)
+            const std::uint64_t ns = line_time(line);
+            if (first)
+                f.first_times.push_back(ns);
+            else if (ns < previous)
                 ++f.events_backwards;
             previous = ns;
             first = false;
         }
     }
+    std::sort(f.first_times.begin(), f.first_times.end());
     f.discarded_events = sum_of(r.err, std::regex(R"(Tracer discarded (\d+) events?\b)"));
     f.discarded_packets = sum_of(r.err, std::regex(R"(Tracer discarded (\d+) packets?\b)"));
     const std::regex may(R"(Tracer may have discarded events)");

@@ -25,14 +25,17 @@ struct babeltrace2_figures {
     // Events whose timestamp is earlier than the previous event of the same
     // stream (what ltt-view's merge counts as out of order).
     std::uint64_t events_backwards = 0;
+    // The first event's time of each stream that has events, sorted: Unix
+    // ns (clock-seconds), or raw clock values with `cycles`.
+    std::vector<std::uint64_t> first_times;
 };
 
 // Runs `babeltrace2` (the BABELTRACE2 program) on the CTF trace `trace`;
-// `work` is a scratch directory. Throws std::runtime_error when babeltrace2
-// fails.
+// `work` is a scratch directory; `cycles`: times as raw clock values.
+// Throws std::runtime_error when babeltrace2 fails.
 babeltrace2_figures babeltrace2_reference(const std::string& babeltrace2,
                                           const std::filesystem::path& trace,
-                                          const std::filesystem::path& work);
+                                          const std::filesystem::path& work, bool cycles = false);
 
 // A port name as a literal in the CLI's --connect port glob.
 std::string escape_port_glob(const std::string& name);

@@ -186,6 +186,10 @@ value_ref source_params(const std::filesystem::path& trace_dir) {
 port_graph::port_graph(const std::filesystem::path& trace_dir)
     : state_(std::make_unique<sink_state>()) {
     check_metadata_framing(trace_dir);
+    // A library call with an error pending on the thread is a precondition
+    // failure (an abort); every error of this reader is taken where it
+    // happens, this is for one left by other code.
+    bt_current_thread_clear_error();
     const classes& c = library_classes();
     const auto fail = [&](std::string_view what) {
         return bt2_error(fmt::format("{}: babeltrace2 cannot read this CTF trace: {}",

@@ -134,9 +134,14 @@ std::uint64_t timestamp_of(const bt_clock_snapshot* snapshot, time_unit unit) {
         return bt_clock_snapshot_get_value(snapshot);
     std::int64_t ns = 0;
     if (bt_clock_snapshot_get_ns_from_origin(snapshot, &ns) !=
-        BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+        BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
+        // The library notes the overflow as the thread's error; this
+        // message says it all, and a thread must not call the library with
+        // an error pending.
+        bt_current_thread_clear_error();
         throw bt2_error(fmt::format("clock value {} overflows 64-bit nanoseconds",
                                     bt_clock_snapshot_get_value(snapshot)));
+    }
     if (ns < 0)
         throw bt2_error(fmt::format("clock value {} is before the clock's origin ({} ns from it)",
                                     bt_clock_snapshot_get_value(snapshot), ns));
