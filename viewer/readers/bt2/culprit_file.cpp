@@ -1,6 +1,7 @@
 #include "culprit_file.hpp"
 
 #include "bt2_ref.hpp"
+#include "init_probe.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -37,22 +38,21 @@ private:
     fs::path path_;
 };
 
+// In a child process: babeltrace2 may abort on the file.
 bool opens(const bt_component_class_source* fs_class, const fs::path& dir) {
-    const graph_ref graph(bt_graph_create(0));
     const value_ref params(bt_value_map_create());
     const value_ref inputs(bt_value_array_create());
-    if (!graph || !params || !inputs ||
+    if (!params || !inputs ||
         bt_value_array_append_string_element(inputs.get(), dir.c_str()) !=
             BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK ||
         bt_value_map_insert_entry(params.get(), "inputs", inputs.get()) !=
             BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
         return true; // cannot tell
-    const bt_component_source* source = nullptr;
-    const bool ok = bt_graph_add_source_component(graph.get(), fs_class, "source", params.get(),
-                                                  BT_LOGGING_LEVEL_NONE,
-                                                  &source) == BT_GRAPH_ADD_COMPONENT_STATUS_OK;
-    bt_current_thread_clear_error();
-    return ok;
+    std::error_code ec;
+    std::uint64_t bytes = 0;
+    for (const fs::directory_entry& e : fs::directory_iterator(dir, ec))
+        bytes += e.file_size(ec);
+    return probe_in_child(fs_class, params.get(), opening_cpu_budget(bytes)).opened;
 }
 
 } // namespace

@@ -3,8 +3,8 @@
 // When src.ctf.fs fails to open a trace, its causes do not always name the
 // stream file it failed on (decoding a stream's last packet to work around
 // old LTTng bugs, for one). Then each stream file is tried alone, beside
-// the trace's metadata in a scratch directory of symbolic links, until one
-// fails the same way. Only on that failure path.
+// the trace's metadata in a scratch directory of symbolic links (and in a
+// child process: init_probe.hpp), until one fails. Only on the failure path.
 #pragma once
 
 #include <babeltrace2/babeltrace.h>

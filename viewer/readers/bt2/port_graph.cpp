@@ -3,6 +3,7 @@
 #include "bt2_error.hpp"
 #include "culprit_file.hpp"
 #include "init_log.hpp"
+#include "init_probe.hpp"
 #include "metadata_check.hpp"
 
 #include <fmt/format.h>
@@ -138,11 +139,16 @@ const classes& library_classes() {
         // syntax error) at the level this variable gives when the plugin
         // is loaded (none by default), to file descriptor 2; port_graph
         // captures that log while src.ctf.fs parses a trace's metadata.
-        // A level the user set is kept.
-        setenv("BABELTRACE_PLUGIN_CTF_METADATA_LOG_LEVEL", "W", 0);
+        // A level the user set is kept; ours is gone once the plugin is in.
+        static constexpr const char* level_variable = "BABELTRACE_PLUGIN_CTF_METADATA_LOG_LEVEL";
+        const bool user_level = std::getenv(level_variable) != nullptr;
+        if (!user_level)
+            setenv(level_variable, "W", 0);
         const bt_plugin* plugin = nullptr;
         const bt_plugin_find_status found =
             bt_plugin_find("ctf", BT_TRUE, BT_FALSE, BT_TRUE, BT_TRUE, BT_FALSE, &plugin);
+        if (!user_level)
+            unsetenv(level_variable);
         if (found != BT_PLUGIN_FIND_STATUS_OK)
             throw bt2_error(fmt::format(
                 "babeltrace2's ctf plugin (src.ctf.fs) was not found{}: is babeltrace2 installed?",
@@ -202,6 +208,33 @@ port_graph::port_graph(const std::filesystem::path& trace_dir)
     // Errors are reported through babeltrace2's error causes, which end up
     // in our exception: its own logging to stderr stays off.
     const value_ref params = source_params(trace_dir);
+    std::uint64_t stream_bytes = 0;
+    std::error_code ec;
+    for (const std::filesystem::directory_entry& e :
+         std::filesystem::directory_iterator(trace_dir, ec)) {
+        if (e.is_regular_file(ec))
+            stream_bytes += e.file_size(ec);
+    }
+    const unsigned budget = opening_cpu_budget(stream_bytes);
+    const probe_result probe = probe_in_child(c.fs, params.get(), budget);
+    if (probe.crashed) {
+        std::string message;
+        if (probe.too_long)
+            message = fmt::format("{}: babeltrace2 did not finish opening this CTF trace in {} s "
+                                  "of CPU time (it loops on some bad input, a packet size of 0 "
+                                  "for one)",
+                                  trace_dir.string(), budget);
+        else if (probe.too_big)
+            message = fmt::format("{}: babeltrace2 used more than {} MiB of memory opening this "
+                                  "CTF trace (it allocates without end on some bad input)",
+                                  trace_dir.string(), child_heap_mib());
+        else
+            message = fmt::format("{}: babeltrace2 aborts while opening this CTF trace: {}",
+                                  trace_dir.string(), crash_reason(probe.output));
+        if (const auto file = culprit_file(c.fs, trace_dir))
+            message += fmt::format(" (the stream file it fails on: {})", file->string());
+        throw bt2_error(message);
+    }
     const bt_component_source* source = nullptr;
     stderr_capture capture; // the metadata parser's log (see library_classes())
     const bt_graph_add_component_status added = bt_graph_add_source_component(
@@ -225,7 +258,6 @@ port_graph::port_graph(const std::filesystem::path& trace_dir)
         // A single-file trace (the culprit is obvious) or causes that name
         // one of the trace's files need no search.
         bool names_a_file = false;
-        std::error_code ec;
         for (const std::filesystem::directory_entry& e :
              std::filesystem::directory_iterator(trace_dir, ec)) {
             if (e.path().filename() != "metadata" &&
