@@ -1,7 +1,8 @@
 // libbabeltrace2 2.0.4's defects on damaged packet sizes (readers/bt2/
 // init_probe.hpp), each checked with the babeltrace2 CLI, which aborts on
-// the first trace and loops, allocating, on the second: the reader gives an
-// error naming the trace, the stream file and what babeltrace2 did.
+// the first trace and loops, allocating, on the second, and what the fuzzer
+// found: the reader gives an error naming the trace, the stream file and
+// what babeltrace2 did.
 #include "../core/event_class.hpp"
 #include "../readers/bt2/bt2_error.hpp"
 #include "../readers/bt2/ctf_reader.hpp"
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace ltt::viewer;
@@ -35,10 +37,16 @@ void patch_u64(const fs::path& file, std::streamoff at, std::uint64_t v) {
     ASSERT_TRUE(f.good());
 }
 
-std::string open_error(const fs::path& trace) {
+// Opens and reads the whole trace: the error's message, or "".
+std::string read_error(const fs::path& trace) {
     try {
         class_registry classes;
-        open_ctf_trace(trace, classes, {});
+        const auto reader = open_ctf_trace(trace, classes, {});
+        for (event_stream* s : reader->streams()) {
+            event e;
+            while (s->next(e)) {
+            }
+        }
         return {};
     } catch (const bt2::bt2_error& e) {
         return e.what();
@@ -51,7 +59,7 @@ TEST(ctf_defect, a_packet_size_with_its_top_bit_set_is_an_error_not_an_abort) {
     test::scratch_dir work;
     test::write_sample_trace(work.path());
     patch_u64(work.path() / "stream_0", packet_size_at, std::uint64_t{1} << 63);
-    const std::string message = open_error(work.path());
+    const std::string message = read_error(work.path());
     EXPECT_NE(message.find("babeltrace2 aborts while opening"), std::string::npos) << message;
     EXPECT_NE(message.find("Assertion"), std::string::npos) << message;
     EXPECT_NE(message.find((work.path() / "stream_0").string()), std::string::npos) << message;
@@ -62,10 +70,28 @@ TEST(ctf_defect, a_packet_size_of_0_is_an_error_not_a_hang) {
     test::write_sample_trace(work.path());
     patch_u64(work.path() / "stream_0", content_size_at, 0);
     patch_u64(work.path() / "stream_0", packet_size_at, 0);
-    const std::string message = open_error(work.path());
+    const std::string message = read_error(work.path());
     EXPECT_NE(message.find("did not finish opening this CTF trace in 2 s of CPU time"),
               std::string::npos)
         << message;
+    EXPECT_NE(message.find((work.path() / "stream_0").string()), std::string::npos) << message;
+}
+
+// Found by the fuzzer: src.ctf.fs reports success but leaves an error on
+// the thread, and babeltrace2's next call aborts on its precondition.
+TEST(ctf_defect, an_error_babeltrace2_leaves_behind_a_success_is_an_error_not_an_abort) {
+    test::scratch_dir work;
+    test::write_sample_trace(work.path());
+    std::vector<std::byte> stream = test::sample_stream(1);
+    ASSERT_GT(stream.size(), 257u);
+    stream[257] = std::byte{2}; // was 3 (in the first event payload of packet 0)
+    {
+        std::ofstream out(work.path() / "stream_0", std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(stream.data()),
+                  static_cast<std::streamsize>(stream.size()));
+    }
+    const std::string message = read_error(work.path());
+    EXPECT_NE(message.find("Cannot handle state"), std::string::npos) << message;
     EXPECT_NE(message.find((work.path() / "stream_0").string()), std::string::npos) << message;
 }
 

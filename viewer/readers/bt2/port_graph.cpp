@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
+#include <utility>
 
 namespace ltt::viewer::bt2 {
 
@@ -279,6 +280,7 @@ port_graph::port_graph(const std::filesystem::path& trace_dir)
         throw bt2_error(
             fmt::format("{}: babeltrace2 found no stream in this CTF trace", trace_dir.string()));
     state_->iterators.assign(state_->ports, nullptr);
+    deferred_errors_.assign(state_->ports, std::string());
     const bt_component_sink* sink = nullptr;
     if (bt_graph_add_sink_component_with_initialize_method_data(
             graph_.get(), c.sink.get(), "ltt-view", nullptr, state_.get(), BT_LOGGING_LEVEL_NONE,
@@ -299,6 +301,8 @@ port_graph::~port_graph() = default;
 
 bool port_graph::pull(std::size_t port, message_batch& batch) {
     batch.clear();
+    if (!deferred_errors_.at(port).empty())
+        throw bt2_error(std::exchange(deferred_errors_.at(port), std::string()));
     sink_state& s = *state_;
     s.wanted = port;
     s.out = &batch;
@@ -307,6 +311,22 @@ bool port_graph::pull(std::size_t port, message_batch& batch) {
     // component that kept asking would be a hang, so the patience is bounded.
     for (int attempt = 0; attempt < 1000; ++attempt) {
         const bt_graph_run_once_status status = bt_graph_run_once(graph_.get());
+        // babeltrace2 2.0.4 may report success with an error left on the
+        // thread (src.ctf.fs, "Cannot handle state" on some damaged event
+        // payloads: found by the fuzzer); its next call would then abort
+        // on its precondition. The messages it delivered are handed out
+        // first, as src.ctf.fs does with its own errors, so that the error
+        // comes with the stream's name and place.
+        if (status >= 0) {
+            if (const bt_error* left = bt_current_thread_take_error()) {
+                bt_current_thread_move_error(left);
+                std::string causes = take_error_causes("reading failed");
+                if (batch.messages().empty())
+                    throw bt2_error(causes);
+                deferred_errors_.at(port) = std::move(causes);
+                return true;
+            }
+        }
         switch (status) {
         case BT_GRAPH_RUN_ONCE_STATUS_OK:
             if (s.ended)

@@ -71,6 +71,9 @@ private:
     graph_ref graph_;
     std::vector<std::string> port_names_;
     std::vector<std::string> warnings_;
+    // Per port: the causes of an error babeltrace2 left behind a batch it
+    // delivered, thrown by the port's next pull (see pull()).
+    std::vector<std::string> deferred_errors_;
 };
 
 } // namespace ltt::viewer::bt2
