@@ -26,17 +26,23 @@ endif()
 function(ltt_add_gtest target prefix)
   cmake_parse_arguments(T "" "" "LABELS;ENVIRONMENT" ${ARGN})
   gtest_discover_tests(${target} TEST_PREFIX "${prefix}." DISCOVERY_MODE PRE_TEST
-                       TEST_LIST ${target}_discovered)
-  # gtest_discover_tests (CMake 3.25) flattens its PROPERTIES, so a list
-  # value (two labels, two variables) would lose its second item: the
-  # properties are set by a file CTest includes after the discovered tests.
-  set(props_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake)
-  file(WRITE ${props_file}
-    "foreach(t IN LISTS ${target}_discovered)\n"
-    "  set_tests_properties(\${t} PROPERTIES LABELS [==[${T_LABELS}]==]\n"
-    "                       ENVIRONMENT [==[${T_ENVIRONMENT}]==])\n"
-    "endforeach()\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${props_file})
+                       TEST_LIST ${target}_TESTS)
+  # gtest_discover_tests' PROPERTIES cannot carry a list value (two labels,
+  # two variables): it flattens them. So the properties are set by a script
+  # ctest runs after the discovery, on the tests it found.
+  if(T_LABELS OR T_ENVIRONMENT)
+    set(props)
+    if(T_LABELS)
+      string(APPEND props " LABELS [==[${T_LABELS}]==]")
+    endif()
+    if(T_ENVIRONMENT)
+      string(APPEND props " ENVIRONMENT [==[${T_ENVIRONMENT}]==]")
+    endif()
+    set(script ${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake)
+    file(GENERATE OUTPUT ${script} CONTENT
+         "if(${target}_TESTS)\n  set_tests_properties(\${${target}_TESTS} PROPERTIES${props})\nendif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${script})
+  endif()
 endfunction()
 
 function(ltt_add_test name)

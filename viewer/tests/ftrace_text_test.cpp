@@ -107,6 +107,8 @@ TEST(FtraceTextLine, OtherLines) {
     EXPECT_FALSE(parse_lost("CPU:0 [LOST EVENTS]").count.has_value());
     EXPECT_FALSE(parse_lost("CPU:0 [LOST 18446744073709551615 EVENTS]").count.has_value());
     EXPECT_THROW(parse_lost("CPU:0 [LOST many EVENTS]"), line_error);
+    // Shorter than " [LOST ": an error, not an out-of-range (found by the fuzzer).
+    EXPECT_THROW(parse_lost("CPU:001:"), line_error);
 
     trace_header h;
     parse_header_line("# tracer: function", h);

@@ -31,8 +31,10 @@ template <typename T> bool to_number(std::string_view digits, T& out, int base =
     return r.ec == std::errc{} && r.ptr == end;
 }
 
-// Digits from p on.
+// Digits from p on (none when p is past the end: a short, damaged line).
 std::string_view digits_at(std::string_view s, std::size_t p) noexcept {
+    if (p > s.size())
+        return {};
     std::size_t e = p;
     while (e < s.size() && is_digit(s[e]))
         ++e;
