@@ -16,9 +16,11 @@
 #
 # Every HEARTBEAT seconds (E2E_HEARTBEAT_S, default 15) it prints a line on
 # the console: the host's boot.sh takes a console silent for much longer
-# as a hung Xen or dom0.
+# as a hung Xen or dom0. When it kills guest.sh, it creates E2E_TIMED_OUT
+# (default /tmp/e2e-timed-out) for /init. E2E_LIB (default /e2e/lib.sh) is
+# where guest/lib.sh is (test/e2e-host/watchdog_test.sh runs it on the host).
 # shellcheck source=/dev/null
-. /e2e/lib.sh
+. "${E2E_LIB:-/e2e/lib.sh}"
 
 guest_pid=$1
 limit=$2
@@ -44,11 +46,11 @@ while :; do
 			echo "ltt-e2e: speed factor $speed (the host got slower): guest.sh's limit is now $(e2e_scaled "$limit") s"
 			continue
 		fi
-		touch /tmp/e2e-timed-out
+		touch "${E2E_TIMED_OUT:-/tmp/e2e-timed-out}"
 		echo "ltt-e2e: guest.sh overran its time limit of $limit s x speed factor $speed (measured again: $new): killing it"
-		kill -TERM "-$guest_pid"
+		kill -TERM "-$guest_pid" 2>/dev/null
 		sleep 5
-		kill -KILL "-$guest_pid"
+		kill -KILL "-$guest_pid" 2>/dev/null
 		exit 0
 	fi
 	# Sleep until the next heartbeat or the deadline, whichever comes first.
