@@ -190,7 +190,7 @@ watch() {
 				if [[ $f =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
 					speed=$(awk -v a="$speed" -v b="$f" -v m="$max_slowdown" \
 						'BEGIN { if (b > a) a = b; if (a > m) a = m; print a }')
-					limit_us=$(awk -v l="$limit" -v f="$speed" 'BEGIN { printf "%d", l * f * 1e6 }')
+					limit_us=$(awk -v l="$limit" -v f="$speed" 'BEGIN { printf "%.0f", l * f * 1e6 }')
 					e2e_log "dom0's speed factor $speed: QEMU's limit is $((limit_us / 1000000)) s"
 				fi
 				;;
