@@ -189,16 +189,45 @@ for c in $want_cfg $xsm_cfg; do
 	grep -qx "$c" "$tree/xen/.config" || die "$c did not stick in xen/.config"
 done
 
-# 7. Build.
-make -C "$tree/xen" -j"$JOBS"
+# 7. Build, unless nothing changed since the last build that succeeded:
+#    Xen's make regenerates compile.h (the build date) and links the
+#    hypervisor again every time, which takes a minute on a busy host
+#    (make demo and make e2e run this script every time).
+# digest FILE...: one line naming the content of every FILE.
+digest() {
+	sha256sum "$@" | sha256sum | cut -d' ' -f1
+}
+# digest_dir DIR: the same for every file under DIR, and their names.
+digest_dir() {
+	(cd "$1" && find . -type f | sort | tr '\n' '\0' | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+built_key="$(digest_dir "$stage") $(digest "$tree/xen/.config")"
+if [ -f "$tree/xen/xen" ] && [ "$(cat "$tree/.ltt-built" 2>/dev/null)" = "$built_key" ]; then
+	echo "build-xen: work-xen/xen-ltt$variant/xen/xen is up to date"
+else
+	rm -f "$tree/.ltt-built"
+	make -C "$tree/xen" -j"$JOBS"
+	echo "$built_key" >"$tree/.ltt-built"
+fi
 
 # 8. The public headers as tools see them (<xen/sysctl.h>), and the dom0
-#    test client built against them.
+#    test client built against them (again only when an input changed).
 mkdir -p "$work/include" "$work/bin"
-rm -rf "$work/include/xen"
-cp -R "$tree/xen/include/public" "$work/include/xen"
-if [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] &&
+rm -rf "$work/include/xen.new"
+cp -R "$tree/xen/include/public" "$work/include/xen.new"
+if ! diff -r -q "$work/include/xen.new" "$work/include/xen" >/dev/null 2>&1; then
+	rm -rf "$work/include/xen"
+	mv "$work/include/xen.new" "$work/include/xen"
+else
+	rm -rf "$work/include/xen.new"
+fi
+tools_key="$(digest "$patches"/tools/* "$top"/ltt-daemon/src/xen/*.hpp "$top"/include/ltt/*.h \
+	"$top"/libltt/env/*.h) $(digest_dir "$work/include/xen")"
+if [ -x "$work/bin/ltt-xenctl" ] && [ "$(cat "$work/bin/.ltt-xenctl.key" 2>/dev/null)" = "$tools_key" ]; then
+	echo "build-xen: work-xen/bin/ltt-xenctl is up to date"
+elif [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] &&
 	[ -f /usr/include/xenevtchn.h ]; then
+	rm -f "$work/bin/.ltt-xenctl.key"
 	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -D__XEN_TOOLS__ \
 		-I"$work/include" -I"$top/include" -I"$top/libltt/env" \
 		-o "$work/bin/ltt-xenctl" "$patches/tools/ltt-xenctl.c" \
@@ -209,6 +238,7 @@ if [ -f /usr/include/xencall.h ] && [ -f /usr/include/xenforeignmemory.h ] &&
 		-I"$work/include" -I"$top/ltt-daemon/src" "$patches/tools/abi_check.cpp" ||
 		die "ltt-daemon/src/xen/sysctl_abi.hpp differs from the patched public header"
 	echo "build-xen: lttd's sysctl ABI mirror matches the patched header"
+	echo "$tools_key" >"$work/bin/.ltt-xenctl.key"
 else
 	echo "build-xen: libxen-dev missing: ltt-xenctl not built (make deps)" >&2
 fi

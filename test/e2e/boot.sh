@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
 # Boots Xen with the Debian dom0 kernel and an e2e initramfs under QEMU (TCG;
-# see ../shared/notes/xen-in-qemu.md), under `timeout`, the serial console
-# going to a log file with each line prefixed by the seconds since QEMU
-# started. The dom0's /init writes its results into the 9p share and a
-# `status` file last; this script exits with that status.
+# see ../shared/notes/xen-in-qemu.md), the serial console going to a log
+# file with each line prefixed by the seconds since QEMU started. The dom0's
+# /init writes its results into the 9p share and a `status` file last; this
+# script exits with that status.
 #
 #   test/e2e/boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [options]
 #     -x FILE     the hypervisor (the 32-bit multiboot ELF `xen`, or xen.gz)
 #     -i FILE     the dom0 initramfs (test/e2e/mkinitramfs.sh)
 #     -s DIR      the host directory dom0 mounts on /mnt/host (emptied first)
 #     -l FILE     the console log to write
-#     -t SECONDS  QEMU's wall-clock limit (default 300)
+#     -t SECONDS  QEMU's wall-clock limit on a quiet host (default 300)
 #     -X ARGS     extra Xen command-line arguments
 #     -K ARGS     extra dom0 kernel arguments
 #     -T FILE     write boot timings (JSON) there
+#     -H FILE     write the host's load, sampled every 2 s while QEMU runs,
+#                 there (TSV: seconds since QEMU started, 1-minute load
+#                 average, cores busy with other work, cores QEMU used)
 #     -k FILE     the dom0 kernel (default: the fetched vmlinux)
 #     -m FILE     one more multiboot module after the initramfs, e.g. a
 #                 Flask policy (repeatable)
-# Exit status: the scenario's; 124 when QEMU hit the time limit; 125 when
-# dom0 wrote no status (crash, panic, /init failure); 2 on bad usage.
+#
+# Time limits: a busy host slows the emulated CPUs down (up to 20x and more
+# for a ping-pong between processes), so the limit is not a constant.
+# dom0's /init measures the speed factor (how many times slower than on a
+# quiet host the emulated CPUs run; guest/lib.sh e2e_calibrate) and prints
+# "ltt-e2e: speed factor F" on the console; the limit becomes SECONDS x F
+# from QEMU's start (dom0's watchdog may report a larger factor later, when
+# the host got slower). F is capped at E2E_MAX_SLOWDOWN (default 40), which
+# is also the factor assumed until dom0 reports one. A hang fails sooner:
+# QEMU is killed when the console stays silent for E2E_STALL_S (default 120)
+# seconds; dom0's watchdog prints a heartbeat every 15 s whatever the load
+# (a sleep's wake-up is late by a second at most on a busy host).
+# Exit status: the scenario's; 124 when QEMU was killed (time limit or
+# silent console); 125 when dom0 wrote no status (crash, panic, /init
+# failure); 2 on bad usage.
 # E2E_VERBOSE=1 also copies the console to stderr as it runs.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -33,9 +49,10 @@ limit=300
 xen_args=
 dom0_args=
 timings=
+hostload=
 kernel=
 extra_modules=()
-while getopts x:i:s:l:t:X:K:T:k:m: opt; do
+while getopts x:i:s:l:t:X:K:T:H:k:m: opt; do
 	case $opt in
 	x) xen=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -45,13 +62,14 @@ while getopts x:i:s:l:t:X:K:T:k:m: opt; do
 	X) xen_args=$OPTARG ;;
 	K) dom0_args=$OPTARG ;;
 	T) timings=$OPTARG ;;
+	H) hostload=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	m) extra_modules+=("$OPTARG") ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$xen" ] || [ -z "$initrd" ] || [ -z "$share" ] || [ -z "$console" ]; then
-	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-k KERNEL] [-m MODULE]..." >&2
+	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-H HOSTLOAD_TSV] [-k KERNEL] [-m MODULE]..." >&2
 	exit 2
 fi
 if [ -z "$kernel" ]; then
@@ -95,43 +113,147 @@ qemu=(
 printf '%q ' "${qemu[@]}" >"$console.cmd"
 echo >>"$console.cmd"
 
-# stamp: each console line prefixed with the seconds since QEMU started; the
-# times at which Xen, dom0's /init and the scenario's end show up.
-t0=$EPOCHREALTIME
-stamp() {
-	local line t rel
-	local xen_t=- init_t=- end_t=-
-	while IFS= read -r line || [ -n "$line" ]; do
-		line=${line//$'\r'/}
-		t=$EPOCHREALTIME
-		rel=$(((${t/./} - ${t0/./}) / 1000))
-		printf '[%4d.%03d] %s\n' $((rel / 1000)) $((rel % 1000)) "$line"
-		if [ "${E2E_VERBOSE:-0}" = 1 ]; then
-			printf '[%4d.%03d] %s\n' $((rel / 1000)) $((rel % 1000)) "$line" >&2
-		fi
-		case $line in
-		*"Xen version"*) [ "$xen_t" != - ] || xen_t=$rel ;;
-		"ltt-e2e: /init reached"*) init_t=$rel ;;
-		"ltt-e2e: scenario "*" finished "*) end_t=$rel ;;
-		esac
-	done
-	printf '%s %s %s\n' "$xen_t" "$init_t" "$end_t" >"$console.marks"
+max_slowdown=${E2E_MAX_SLOWDOWN:-40}
+stall_s=${E2E_STALL_S:-120}
+clk_tck=$(getconf CLK_TCK)
+
+# host_sample: "seconds load1 others_cores qemu_cores" since the previous
+# sample (cores = CPU seconds per second; others = every busy CPU second of
+# the host but QEMU's).
+prev_busy=
+prev_qemu=
+prev_us=
+host_sample() {
+	local load1 user nice system irq softirq steal
+	local busy qemu_ticks=0 now_us stat t
+	read -r load1 _ </proc/loadavg
+	read -r _ user nice system _ _ irq softirq steal _ </proc/stat
+	busy=$((user + nice + system + irq + softirq + steal))
+	# utime and stime, fields 14 and 15 (QEMU's name has no blank).
+	if { read -r -a stat <"/proc/$qemu_pid/stat"; } 2>/dev/null; then
+		qemu_ticks=$((${stat[13]:-0} + ${stat[14]:-0}))
+	fi
+	t=$EPOCHREALTIME
+	now_us=$((${t/./}))
+	if [ -n "$prev_us" ] && [ "$now_us" -gt "$prev_us" ]; then
+		awk -v db=$((busy - prev_busy)) -v dq=$((qemu_ticks - prev_qemu)) -v us=$((now_us - prev_us)) \
+			-v hz="$clk_tck" -v l="$load1" -v t=$((now_us - t0_us)) 'BEGIN {
+			s = us / 1e6; o = (db - dq) / hz / s; if (o < 0) o = 0
+			printf "%.1f\t%s\t%.2f\t%.2f\n", t / 1e6, l, o, dq / hz / s }'
+	fi
+	prev_busy=$busy
+	prev_qemu=$qemu_ticks
+	prev_us=$now_us
 }
 
-e2e_log "booting $(basename "$xen") + $(basename "$kernel") (limit $limit s), console: $console"
+# watch: reads QEMU's output; each console line prefixed with the seconds
+# since QEMU started; notes when Xen, dom0's /init and the scenario's end
+# show up and the speed factors dom0 reports; kills QEMU when it overruns
+# its limit or the console stays silent too long; samples the host's load.
+watch() {
+	local line chunk pending='' rc eof=0 have t now_us rel f
+	local xen_t=- init_t=- end_t=- speed=1 killed=- last_us=$t0_us next_sample_us=$t0_us
+	local limit_us=$((limit * max_slowdown * 1000000)) stall_us=$((stall_s * 1000000))
+	while [ "$eof" = 0 ]; do
+		have=0
+		if IFS= read -r -t 1 chunk; then
+			line=$pending$chunk
+			pending=
+			have=1
+		else
+			rc=$?
+			if [ "$rc" -gt 128 ]; then # no complete line within 1 s
+				pending+=$chunk
+			else # QEMU's output ended
+				eof=1
+				line=$pending$chunk
+				[ -z "$line" ] || have=1
+			fi
+		fi
+		t=$EPOCHREALTIME
+		now_us=$((${t/./}))
+		if [ "$have" = 1 ]; then
+			line=${line//$'\r'/}
+			last_us=$now_us
+			rel=$(((now_us - t0_us) / 1000))
+			printf '[%4d.%03d] %s\n' $((rel / 1000)) $((rel % 1000)) "$line"
+			if [ "${E2E_VERBOSE:-0}" = 1 ]; then
+				printf '[%4d.%03d] %s\n' $((rel / 1000)) $((rel % 1000)) "$line" >&2
+			fi
+			case $line in
+			*"Xen version"*) [ "$xen_t" != - ] || xen_t=$rel ;;
+			"ltt-e2e: /init reached"*) init_t=$rel ;;
+			"ltt-e2e: scenario "*" finished "*) end_t=$rel ;;
+			"ltt-e2e: speed factor "*)
+				f=${line#ltt-e2e: speed factor }
+				f=${f%% *}
+				if [[ $f =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+					speed=$(awk -v a="$speed" -v b="$f" -v m="$max_slowdown" \
+						'BEGIN { if (b > a) a = b; if (a > m) a = m; print a }')
+					limit_us=$(awk -v l="$limit" -v f="$speed" 'BEGIN { printf "%.0f", l * f * 1e6 }')
+					e2e_log "dom0's speed factor $speed: QEMU's limit is $((limit_us / 1000000)) s"
+				fi
+				;;
+			esac
+		fi
+		if [ "$killed" = - ] && [ "$eof" = 0 ]; then
+			if [ $((now_us - t0_us)) -gt "$limit_us" ]; then
+				killed=limit
+			elif [ $((now_us - last_us)) -gt "$stall_us" ]; then
+				killed=stall
+			fi
+			if [ "$killed" != - ]; then
+				echo "$killed $(((now_us - t0_us) / 1000000)) $((limit_us / 1000000)) $((stall_us / 1000000))" >"$console.killed"
+				kill -TERM "$qemu_pid" 2>/dev/null || true
+				(
+					sleep 10
+					kill -KILL "$qemu_pid" 2>/dev/null || true
+				) </dev/null >/dev/null 2>&1 &
+			fi
+		fi
+		if [ -n "$hostload" ] && [ "$now_us" -ge "$next_sample_us" ]; then
+			host_sample >>"$hostload"
+			next_sample_us=$((now_us + 2000000))
+		fi
+	done
+	printf '%s %s %s %s\n' "$xen_t" "$init_t" "$end_t" "$speed" >"$console.marks"
+}
+
+e2e_log "booting $(basename "$xen") + $(basename "$kernel") (limit $limit s x the speed factor dom0 measures, a hang after $stall_s s of console silence), console: $console"
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/ltt-e2e-console.XXXXXX")
+mkfifo "$fifo"
+rm -f "$console.killed" "$console.marks"
+[ -z "$hostload" ] || printf 'seconds\tload1\tothers_cores\tqemu_cores\n' >"$hostload"
+t0=$EPOCHREALTIME
+t0_us=$((${t0/./}))
+"${qemu[@]}" </dev/null >"$fifo" 2>&1 &
+qemu_pid=$!
 set +e
-timeout -k 10 "$limit" "${qemu[@]}" </dev/null 2>&1 | stamp >"$console"
-qemu_rc=${PIPESTATUS[0]}
+watch <"$fifo" >"$console"
+wait "$qemu_pid"
+qemu_rc=$?
 set -e
+rm -f "$fifo"
 t1=$EPOCHREALTIME
 total_ms=$(((${t1/./} - ${t0/./}) / 1000))
 
-read -r xen_ms init_ms end_ms <"$console.marks" || true
+read -r xen_ms init_ms end_ms speed <"$console.marks" || true
 rm -f "$console.marks"
+killed=-
+[ ! -f "$console.killed" ] || read -r killed killed_at killed_limit killed_stall <"$console.killed"
+rm -f "$console.killed"
 ms() { if [ "${1:--}" = - ]; then echo null; else awk -v v="$1" 'BEGIN { printf "%.3f", v / 1000 }'; fi; }
 if [ -n "$timings" ]; then
-	printf '{"qemu_s": %s, "xen_banner_s": %s, "dom0_init_s": %s, "scenario_end_s": %s, "qemu_status": %s}\n' \
-		"$(ms "$total_ms")" "$(ms "$xen_ms")" "$(ms "$init_ms")" "$(ms "$end_ms")" "$qemu_rc" >"$timings"
+	killed_json=null
+	[ "$killed" = - ] || killed_json="\"$killed\""
+	load_json=null
+	if [ -n "$hostload" ]; then
+		load_json=$(awk -F'\t' 'NR > 1 { n++; l += $2; o += $3; q += $4; if ($2 > ml) ml = $2; if ($3 > mo) mo = $3 }
+			END { if (n) printf "{\"samples\": %d, \"load1_mean\": %.2f, \"load1_max\": %.2f, \"others_cores_mean\": %.2f, \"others_cores_max\": %.2f, \"qemu_cores_mean\": %.2f}", n, l / n, ml, o / n, mo, q / n; else printf "null" }' "$hostload")
+	fi
+	printf '{"qemu_s": %s, "xen_banner_s": %s, "dom0_init_s": %s, "scenario_end_s": %s, "qemu_status": %s, "limit_s": %s, "speed_factor": %s, "killed": %s, "host_load": %s}\n' \
+		"$(ms "$total_ms")" "$(ms "$xen_ms")" "$(ms "$init_ms")" "$(ms "$end_ms")" "$qemu_rc" \
+		"$limit" "${speed:-1}" "$killed_json" "$load_json" >"$timings"
 fi
 
 tail_console() {
@@ -139,8 +261,13 @@ tail_console() {
 	tail -n 40 "$console" >&2
 	echo "----" >&2
 }
-if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
-	e2e_log "TIMEOUT: QEMU still running after $limit s, killed (dom0 /init: $(ms "$init_ms") s)"
+if [ "$killed" = limit ]; then
+	e2e_log "TIMEOUT: QEMU still running after $killed_at s, its limit $killed_limit s ($limit s x speed factor ${speed:-1}), killed (dom0 /init: $(ms "$init_ms") s)"
+	tail_console
+	exit 124
+fi
+if [ "$killed" = stall ]; then
+	e2e_log "HUNG: the console was silent for $killed_stall s (E2E_STALL_S), QEMU killed after $killed_at s (dom0 /init: $(ms "$init_ms") s)"
 	tail_console
 	exit 124
 fi

@@ -6,7 +6,7 @@
 #            load order, the Xen tools (from the installed xen-utils-4.17) with
 #            their shared libraries; cached in work-xen/e2e/, rebuilt only when
 #            one of its inputs changes;
-#   overlay  the generated /init, test/e2e/guest/lib.sh, the scenario directory,
+#   overlay  the generated /init, test/e2e/guest/{lib,watchdog}.sh, the scenario directory,
 #            the workload, and every --bin/--file given, binaries with their
 #            ldd closure.
 #
@@ -17,7 +17,8 @@
 #     -b SRC[:DEST]       an executable, with its shared libraries
 #                         (default DEST: /usr/local/bin/NAME); repeatable
 #     -f SRC:DEST         a file or directory, copied as is; repeatable
-#     -t SECONDS          guest time limit of guest.sh (default 120)
+#     -t SECONDS          guest.sh's time limit on a quiet host (default 120;
+#                         /init scales it with the speed factor it measures)
 #     -e NAME=VALUE       exported to guest.sh; repeatable
 # Needs work-xen/e2e/inputs.env (test/e2e/fetch.sh).
 set -euo pipefail
@@ -155,7 +156,7 @@ rm -rf "$stage" "$stage.libs"
 mkdir -p "$stage/e2e/scenario"
 : >"$stage.libs"
 cp -a "$scenario"/. "$stage/e2e/scenario/"
-cp "$E2E_DIR_GUEST/lib.sh" "$stage/e2e/lib.sh"
+cp "$E2E_DIR_GUEST/lib.sh" "$E2E_DIR_GUEST/watchdog.sh" "$stage/e2e/"
 scenario_name=$(basename "$(cd "$scenario" && pwd)")
 
 for spec in "${bins[@]}"; do
@@ -164,6 +165,11 @@ for spec in "${bins[@]}"; do
 	[ "$dest" != "$spec" ] || dest=/usr/local/bin/$(basename "$src")
 	[ -x "$src" ] || e2e_die "binary $src missing or not executable"
 	put_file "$src" "$dest" "$stage"
+	# Without debug information (lttd: 25 MB -> 2 MB): the kernel unpacks
+	# the initramfs at TCG speed. Symbols stay, for backtraces.
+	if [ "$(head -c 4 "$src" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+		strip --strip-debug "$stage$dest"
+	fi
 	put_libs "$stage" "$base_libs" "$src"
 done
 for spec in "${files[@]}"; do
@@ -180,6 +186,9 @@ done
 	printf 'E2E_SCENARIO=%q\n' "$scenario_name"
 	printf 'E2E_GUEST_TIMEOUT=%q\n' "$guest_timeout"
 	printf 'E2E_KVER=%q\n' "$E2E_KVER"
+	# How much slower than a quiet host the limits may grow (boot.sh uses
+	# the same cap).
+	printf 'export E2E_MAX_SLOWDOWN=%q\n' "${E2E_MAX_SLOWDOWN:-40}"
 	for kv in "${envs[@]}"; do
 		printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
 	done

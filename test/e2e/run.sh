@@ -6,7 +6,9 @@
 #                    seconds since QEMU started; console.log.cmd the QEMU command
 #   guest/           the 9p share: what dom0 wrote (guest.log, result.json,
 #                    status, dmesg.txt, traces...)
-#   boot.json        QEMU run time, time to Xen's banner and to dom0's /init
+#   boot.json        QEMU run time, time to Xen's banner and to dom0's /init,
+#                    the speed factor dom0 measured, QEMU's limit, host load
+#   hostload.tsv     the host's load while QEMU ran, every 2 s (boot.sh -H)
 #   check.log        the output of the scenario's check.sh
 #   run.json         host timings and the verdict
 # and a line per scenario in e2e-out/summary.txt.
@@ -108,8 +110,15 @@ run_scenario() {
 	e2e_log "=== $name: $DESCRIPTION"
 
 	if [ -n "$PREPARE" ]; then
-		e2e_log "$name: prepare: $PREPARE"
-		bash -c "$PREPARE" || e2e_die "$name: PREPARE failed: $PREPARE"
+		# The build's output goes to a log: on a fresh machine it is
+		# thousands of lines (the C++ tree, Xen).
+		t=$(e2e_now)
+		e2e_log "$name: prepare: $PREPARE (output in $out/prepare.log)"
+		if ! bash -c "$PREPARE" >"$out/prepare.log" 2>&1; then
+			tail -n 40 "$out/prepare.log" >&2
+			e2e_die "$name: PREPARE failed: $PREPARE (the last 40 lines above, all in $out/prepare.log)"
+		fi
+		e2e_log "$name: prepared in $(e2e_since "$t") s"
 	fi
 	xen=$(resolve_xen "$XEN")
 
@@ -131,7 +140,8 @@ run_scenario() {
 	mods=()
 	for m in "${XEN_MODULES[@]}"; do mods+=(-m "$m"); done
 	test/e2e/boot.sh -x "$xen" -i "$out/initrd.cpio.gz" -s "$out/guest" -l "$out/console.log" \
-		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" "${mods[@]}" || status=$?
+		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" -H "$out/hostload.tsv" \
+		"${mods[@]}" || status=$?
 	boot_s=$(e2e_since "$t")
 	load_after=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -160,7 +170,8 @@ run_scenario() {
  "check_s": $check_s, "total_s": $total_s, "host_load_before": $load_before,
  "host_load_after": $load_after, "boot": $boot_json}
 JSON
-	e2e_log "$name: $verdict in $total_s s (initramfs $initramfs_s s, QEMU $boot_s s, check $check_s s; host load $load_before -> $load_after)"
+	speed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("speed_factor"))' "$out/boot.json" 2>/dev/null || echo '?')
+	e2e_log "$name: $verdict in $total_s s (initramfs $initramfs_s s, QEMU $boot_s s, check $check_s s; host load $load_before -> $load_after, dom0 speed factor $speed)"
 	[ "$status" = 0 ]
 }
 

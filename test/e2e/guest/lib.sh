@@ -5,6 +5,9 @@
 #   E2E_SCENARIO      the scenario's name
 #   E2E_SCENARIO_DIR  the scenario directory's copy (/e2e/scenario)
 #   E2E_KVER          the dom0 kernel version
+#   E2E_SPEED         the speed factor /init measured (e2e_calibrate): how
+#                     many times slower than on a quiet host the emulated
+#                     CPUs run now, at least 1; waits and limits scale with it
 # plus every NAME=VALUE the scenario's GUEST_ENV set.
 
 # e2e_log MESSAGE...: a line on the console and in guest.log, with dom0 uptime.
@@ -61,12 +64,13 @@ e2e_bg_start() {
 }
 
 # e2e_bg_stop NAME [SIGNAL [SECONDS]]: send SIGNAL (default INT) to the
-# process e2e_bg_start started, wait up to SECONDS (default 30) for it to
-# exit, SIGKILL it after that; returns its exit status (137 when killed).
+# process e2e_bg_start started, wait up to SECONDS (default 30; times
+# E2E_SPEED) for it to exit, SIGKILL it after that; returns its exit status
+# (137 when killed).
 e2e_bg_stop() {
 	_e2e_name=$1
 	_e2e_sig=${2:-INT}
-	_e2e_wait=${3:-30}
+	_e2e_wait=$(e2e_scaled "${3:-30}")
 	_e2e_pid=$(cat "/tmp/e2e-bg-$_e2e_name.pid")
 	kill -s "$_e2e_sig" "$_e2e_pid" 2>/dev/null || true
 	_e2e_n=0
@@ -86,16 +90,62 @@ e2e_bg_stop() {
 	return "$_e2e_rc"
 }
 
-# e2e_workload NAME [ARGS...]: run ltt-e2e-workload (cpu, fork, pipe and io
-# phases of fixed work), its JSON going to $E2E_OUT/NAME.json and into
-# result.json as "NAME".
+# e2e_workload NAME [ARGS...]: run ltt-e2e-workload ARGS (cpu, fork, pipe
+# and io phases for a fixed time: --seconds S, default 4), its JSON (per
+# phase: seconds, operations, operations per second) going to
+# $E2E_OUT/NAME.json and into result.json as "NAME". The console lines
+# "workload NAME: start" and "workload NAME: {...}" let the host tell which
+# host load the run saw (test/e2e/workload_rates.py).
 e2e_workload() {
 	_e2e_name=$1
 	shift
-	e2e_log "workload $_e2e_name: ltt-e2e-workload $*"
+	e2e_log "workload $_e2e_name: start: ltt-e2e-workload $*"
 	ltt-e2e-workload "$@" >"$E2E_OUT/$_e2e_name.json"
 	e2e_result_file "$_e2e_name" "$E2E_OUT/$_e2e_name.json"
 	e2e_log "workload $_e2e_name: $(cat "$E2E_OUT/$_e2e_name.json")"
+}
+
+# Time limits. A slow host slows the emulated CPUs down; a scenario's waits
+# are written for a quiet host and scaled by the speed factor measured at
+# boot (E2E_SPEED), so that a slow host never fails a test and a hang still
+# does.
+
+# e2e_calibrate [JSON_FILE]: the speed factor now (ltt-e2e-workload
+# --calibrate: a fixed spin on every vCPU, timed against a quiet host's
+# time), at least 1 and at most E2E_MAX_SLOWDOWN (default 40); the
+# calibration's JSON to JSON_FILE when given.
+e2e_calibrate() {
+	_e2e_f=1
+	if command -v ltt-e2e-workload >/dev/null 2>&1 &&
+		ltt-e2e-workload --calibrate >"/tmp/e2e-calibrate.$$.json" 2>/dev/null; then
+		_e2e_f=$(sed -n 's/.*"factor": \([0-9.]*\).*/\1/p' "/tmp/e2e-calibrate.$$.json")
+		[ -z "${1:-}" ] || cp "/tmp/e2e-calibrate.$$.json" "$1"
+	fi
+	awk -v f="${_e2e_f:-1}" -v max="${E2E_MAX_SLOWDOWN:-40}" \
+		'BEGIN { if (f < 1) f = 1; if (f > max) f = max; printf "%.2f", f }'
+}
+
+# e2e_scaled SECONDS: SECONDS (a quiet host's figure) times E2E_SPEED,
+# rounded up to whole seconds.
+e2e_scaled() {
+	awk -v s="$1" -v f="${E2E_SPEED:-1}" 'BEGIN { v = s * f; r = int(v); if (r < v) r++; print r }'
+}
+
+# e2e_wait_until SECONDS WHAT CMD...: run CMD every 0.1 s until it succeeds;
+# fail the scenario when it has not after SECONDS (a quiet host's figure,
+# times E2E_SPEED). WHAT says what was awaited.
+e2e_wait_until() {
+	_e2e_quiet=$1
+	_e2e_limit=$(e2e_scaled "$1")
+	_e2e_what=$2
+	shift 2
+	_e2e_n=0
+	until "$@"; do
+		_e2e_n=$((_e2e_n + 1))
+		[ "$_e2e_n" -lt $((_e2e_limit * 10)) ] ||
+			e2e_fail "$_e2e_what: not within $_e2e_limit s ($_e2e_quiet s x speed factor ${E2E_SPEED:-1})"
+		sleep 0.1
+	done
 }
 
 # lttd in dom0, for scenarios that record with it.
@@ -105,14 +155,14 @@ e2e_workload() {
 e2e_lttd_start() {
 	export LTT_SOCKET=/run/ltt-xen/lttd.sock
 	e2e_bg_start lttd lttd --socket "$LTT_SOCKET"
-	_e2e_n=0
-	until [ -S "$LTT_SOCKET" ]; do
-		_e2e_n=$((_e2e_n + 1))
-		kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null ||
-			e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
-		[ "$_e2e_n" -lt 100 ] || e2e_fail "lttd did not create $LTT_SOCKET within 10 s"
-		sleep 0.1
-	done
+	e2e_wait_until 10 "lttd's socket $LTT_SOCKET" _e2e_lttd_ready
+}
+
+# _e2e_lttd_ready: lttd's socket is there; fails the scenario if lttd exited.
+_e2e_lttd_ready() {
+	kill -0 "$(cat /tmp/e2e-bg-lttd.pid)" 2>/dev/null ||
+		e2e_fail "lttd exited: $(cat "$E2E_OUT/lttd.log")"
+	[ -S "$LTT_SOCKET" ]
 }
 
 # e2e_ltt_ctl ARGS...: ltt-ctl ARGS, its output on the console and in

@@ -9,8 +9,9 @@
 #   (statedump) events from both physical CPUs;
 # - the xentrace files read cleanly (test/e2e/xentrace_summary.py);
 # - compare.json: ltt-xen against xentrace (bytes, events, bytes/event,
-#   events/s of workload time, workload overhead), in the result directory
-#   and as e2e-out/compare.json.
+#   events/s of workload time, workload rates and overhead with the host's
+#   load during each run: test/e2e/workload_rates.py), in the result
+#   directory and as e2e-out/compare.json.
 set -euo pipefail
 share=$E2E_SHARE
 res=$E2E_RESULT_DIR
@@ -153,24 +154,38 @@ PY
 
 # compare.json: ltt-xen vs xentrace on the same Xen and workload.
 python3 - "$res" "$share" "$rounds" <<'PY'
-import json, os, sys
-res, share, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
-r = json.load(open(os.path.join(share, "result.json")))["results"]
-sides = {"untraced": "workload_untraced_%d", "ltt_xen": "workload_ltt_%d", "xentrace": "workload_xentrace_%d"}
-runs = {side: [r[k % i] for i in range(1, rounds + 1)] for side, k in sides.items()}
-best = {side: min(w["total_s"] for w in v) for side, v in runs.items()}
+import json, math, os, sys
+sys.path.insert(0, "test/e2e")
+import workload_rates  # noqa: E402
 
-def tracer(per_round):
-    """The figures of the round whose workload ran fastest (the host's load
-    slows the emulated CPUs down by up to 20x: a slow round's events/s says
-    more about the host than the tracer), and every round's."""
+res, share, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sides = [("untraced", "workload_untraced_{round}"), ("ltt_xen", "workload_ltt_{round}"),
+         ("xentrace", "workload_xentrace_{round}")]
+runs = workload_rates.load_runs(res)
+rates, problem = workload_rates.compare(runs, sides)
+if problem:
+    sys.exit("check: FAIL: " + problem)
+
+
+def geomean_rate(run):
+    v = [p["ops_per_s"] for p in run["phases"].values()]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v and min(v) > 0 else 0.0
+
+
+def tracer(per_round, workloads):
+    """The figures of the round whose traced workload ran at the best rate
+    (the host's load slows the emulated CPUs down by up to 20x: a slow
+    round's events/s says more about the host than the tracer), and every
+    round's."""
     for i, p in enumerate(per_round):
         p["round"] = i + 1
         p["bytes_per_event"] = p["bytes"] / p["events"] if p["events"] else None
         p["events_per_s"] = p["events"] / p["workload_s"]
-    best = min(per_round, key=lambda p: p["workload_s"])
+        p["workload_geomean_ops_per_s"] = geomean_rate(workloads[i])
+        p["host_load"] = workloads[i]["host_load"]
+    best = max(per_round, key=lambda p: p["workload_geomean_ops_per_s"])
     out = {k: best[k] for k in ("round", "bytes", "events", "bytes_per_event", "events_per_s", "lost",
-                                "workload_s")}
+                                "workload_s", "host_load")}
     out["rounds"] = per_round
     return out
 
@@ -179,24 +194,23 @@ for i in range(1, rounds + 1):
     t = json.load(open(os.path.join(res, "ltt-discard-%d.json" % i)))["trace"]
     ltt.append({"bytes": t["bytes"], "metadata_bytes": t["metadata_bytes"], "events": t["events"],
                 "lost": t["events_discarded"], "span_s": t.get("span_s"),
-                "workload_s": r["workload_ltt_%d" % i]["total_s"]})
+                "workload_s": runs["workload_ltt_%d" % i]["seconds"]})
     x = json.load(open(os.path.join(res, "xentrace-%d.json" % i)))
     xt.append({"bytes": x["bytes"], "events": x["records"], "lost": x["lost_records"], "span_s": x.get("span_s"),
-               "workload_s": r["workload_xentrace_%d" % i]["total_s"]})
+               "workload_s": runs["workload_xentrace_%d" % i]["seconds"]})
 out = {
-    "what": "the dom0 workload (ltt-e2e-workload) on the patched Xen, recorded by ltt-xen (lttd --source xen, "
-            "discard mode, 256 KiB x 8 sub-buffers per CPU, every event) and by xentrace -D -e all -S 32; "
-            "bytes are the stream files (ltt-xen metadata apart), events/s per second of workload wall time; "
-            "the figures of each tracer are those of its round with the fastest workload run, the workload "
-            "times the fastest of the rounds of each side",
+    "what": "the dom0 workload (ltt-e2e-workload, a fixed time per run) on the patched Xen, recorded by ltt-xen "
+            "(lttd --source xen, discard mode, 256 KiB x 8 sub-buffers per CPU, every event) and by xentrace -D "
+            "-e all -S 32; bytes are the stream files (ltt-xen metadata apart), events/s per second of workload "
+            "wall time; each tracer's figures are those of its round whose workload ran at the best rate; "
+            "overhead_pct compares each side's best rate per phase with the untraced side's (geometric mean "
+            "of the phases), with the host's load during every run in workload_rates",
     "rounds": rounds,
-    "ltt_xen": tracer(ltt),
-    "xentrace": tracer(xt),
-    "workload_s": {side: best[side] for side in sides},
-    "workload_all_s": {side: [w["total_s"] for w in v] for side, v in runs.items()},
-    "overhead_pct": {side: 100.0 * (best[side] / best["untraced"] - 1.0) for side in ("ltt_xen", "xentrace")},
-    "phases_s": {p: {side: min(w["phases"][p] for w in runs[side]) for side in sides}
-                 for p in runs["untraced"][0]["phases"]},
+    "ltt_xen": tracer(ltt, rates["sides"]["ltt_xen"]),
+    "xentrace": tracer(xt, rates["sides"]["xentrace"]),
+    "overhead_pct": rates["overhead_pct"],
+    "phases": rates["phases"],
+    "workload_rates": rates["sides"],
 }
 ltt_bpe, xt_bpe = out["ltt_xen"]["bytes_per_event"], out["xentrace"]["bytes_per_event"]
 out["bytes_per_event_ratio_ltt_to_xentrace"] = ltt_bpe / xt_bpe if ltt_bpe and xt_bpe else None
@@ -205,12 +219,10 @@ for path in (os.path.join(res, "compare.json"), os.path.join(res, "..", "compare
         json.dump(out, f, indent=2)
         f.write("\n")
 L, X = out["ltt_xen"], out["xentrace"]
-print("check: compare (fastest of %d rounds): ltt-xen %d events, %d bytes, %.2f bytes/event, %.0f events/s, lost %d; "
+print("check: compare (best of %d rounds): ltt-xen %d events, %d bytes, %.2f bytes/event, %.0f events/s, lost %d; "
       "xentrace %d events, %d bytes, %.2f bytes/event, %.0f events/s, lost %d"
       % (rounds, L["events"], L["bytes"], L["bytes_per_event"], L["events_per_s"], L["lost"],
          X["events"], X["bytes"], X["bytes_per_event"], X["events_per_s"], X["lost"]))
-print("check: workload (fastest of %d): untraced %.2f s, ltt-xen %.2f s (%+.1f%%), xentrace %.2f s (%+.1f%%)"
-      % (rounds, best["untraced"], best["ltt_xen"], out["overhead_pct"]["ltt_xen"], best["xentrace"],
-         out["overhead_pct"]["xentrace"]))
+workload_rates.print_table(rates, sides, prefix="check: ")
 PY
 echo "check: PASS"

@@ -1,14 +1,16 @@
 # shellcheck shell=sh
 # Runs in dom0 (see test/e2e/guest/lib.sh for the e2e_* helpers).
 #
-# 1. WORKLOAD_ROUNDS rounds of: the workload untraced, under lttd's Xen source
-#    in discard mode (every event enabled), under xentrace -D -e all -S 32
-#    (interleaved, so that a slow spell of the emulator does not land on one
-#    side only; the host compares the fastest run of each). The traces are
-#    written to dom0's tmpfs and copied to the share afterwards, so that 9p
-#    does not weigh on what is measured.
+# 1. WORKLOAD_ROUNDS rounds of: the workload (WORKLOAD_SECONDS long)
+#    untraced, under lttd's Xen source in discard mode (every event
+#    enabled), under xentrace -D -e all -S 32 (interleaved, so that a slow
+#    spell of the emulator does not land on one side only; the host compares
+#    the best rate of each side). The traces are written to dom0's tmpfs and
+#    copied to the share afterwards, so that 9p does not weigh on what is
+#    measured.
 # 2. A flight-recorder (overwrite mode) session: one snapshot while the
-#    workload runs, one right after it.
+#    workload runs (its fork phase, stopped once the snapshot is taken), one
+#    right after it.
 # 3. A discard session with tiny buffers, to lose records on purpose.
 #
 # What goes to $E2E_OUT (the host's e2e-out/ltt-xen/guest/):
@@ -19,7 +21,7 @@
 #   ltt-snapshot-during/, ltt-snapshot-after/   the overwrite session's snapshots
 #   ltt-lossy/, ltt-lossy.status.json   the lossy discard session
 #   ltt-overwrite.status.json   its status after stop; lttd.log, ltt-ctl.log
-scale=${WORKLOAD_SCALE:-1}
+seconds=${WORKLOAD_SECONDS:-4}
 rounds=${WORKLOAD_ROUNDS:-2}
 ctl_log="$E2E_OUT/ltt-ctl.log"
 
@@ -50,19 +52,25 @@ e2e_log "Xen: $(xen_state)"
 # One lttd for the whole scenario (it sleeps in poll() between sessions).
 e2e_lttd_start
 
+# xentrace_started FILE: xentrace has written its first records (it only
+# writes once a buffer is full, which the scheduler's records do quickly).
+xentrace_started() {
+	[ -s "$1" ]
+}
+
 # Warm up (page cache, first-fork costs), not measured.
-ltt-e2e-workload --scale 0.1 >/dev/null
+ltt-e2e-workload --seconds 0.5 >/dev/null
 
 round=1
 while [ "$round" -le "$rounds" ]; do
-	e2e_workload "workload_untraced_$round" --scale "$scale"
+	e2e_workload "workload_untraced_$round" --seconds "$seconds"
 
 	# ltt-xen, discard mode, every event.
 	out=/tmp/hv_$round
 	e2e_ltt_ctl create hv --source xen --output "$out" --mode discard --subbuf-size 256k --subbufs 8
 	e2e_ltt_ctl enable hv '*'
 	e2e_ltt_ctl start hv
-	e2e_workload "workload_ltt_$round" --scale "$scale"
+	e2e_workload "workload_ltt_$round" --seconds "$seconds"
 	e2e_ltt_ctl stop hv
 	ctl_to "/tmp/ltt-discard-$round.status.json" status hv --json
 	ltt-xenctl query >"/tmp/ltt-discard-$round.query.txt" 2>&1 || true
@@ -80,10 +88,11 @@ while [ "$round" -le "$rounds" ]; do
 
 	# xentrace on the same Xen (the default build feeds both tracers).
 	e2e_bg_start "xentrace_$round" xentrace -D -e all -S 32 "/tmp/xentrace-$round.bin"
-	sleep 1
+	e2e_wait_until 10 "xentrace's first records in /tmp/xentrace-$round.bin" \
+		xentrace_started "/tmp/xentrace-$round.bin"
 	kill -0 "$(cat "/tmp/e2e-bg-xentrace_$round.pid")" ||
 		e2e_fail "xentrace exited early (see xentrace_$round.log)"
-	e2e_workload "workload_xentrace_$round" --scale "$scale"
+	e2e_workload "workload_xentrace_$round" --seconds "$seconds"
 	e2e_bg_stop "xentrace_$round" INT
 	bytes=$(wc -c <"/tmp/xentrace-$round.bin")
 	e2e_result "xentrace_${round}_bytes" "$bytes"
@@ -94,16 +103,18 @@ done
 e2e_result workload_rounds "$rounds"
 
 # Flight recorder: overwrite mode, small buffers, a snapshot while the
-# workload runs (in the middle of its fork phase at scale 1) and one after.
+# workload runs (fork, from 1.5 s before the snapshot until it is taken,
+# however long that takes on a busy host) and one after.
 fr=/tmp/fr
 e2e_ltt_ctl create fr --source xen --output "$fr" --mode overwrite --subbuf-size 64k --subbufs 8
 e2e_ltt_ctl enable fr '*'
 e2e_ltt_ctl start fr
-ltt-e2e-workload --scale "$scale" >/tmp/workload_overwrite.json &
+ltt-e2e-workload --seconds 600 --phases fork >/tmp/workload_overwrite.json &
 wpid=$!
 sleep 1.5
 e2e_ltt_ctl snapshot fr --output /tmp/ltt-snapshot-during
-kill -0 "$wpid" 2>/dev/null || e2e_log "note: the workload ended before the first snapshot"
+# SIGTERM ends the workload early, its JSON covering what ran.
+kill -TERM "$wpid" 2>/dev/null || e2e_fail "the workload ended before the first snapshot"
 wait "$wpid" || e2e_fail "the workload failed under the overwrite session"
 e2e_result_file workload_overwrite /tmp/workload_overwrite.json
 e2e_ltt_ctl snapshot fr --output /tmp/ltt-snapshot-after
@@ -118,7 +129,7 @@ e2e_ltt_ctl destroy fr
 e2e_ltt_ctl create lossy --source xen --output /tmp/lossy --mode discard --subbuf-size 1k --subbufs 2
 e2e_ltt_ctl enable lossy '*'
 e2e_ltt_ctl start lossy
-ltt-e2e-workload --scale 0.2 --phases fork,io >/dev/null
+ltt-e2e-workload --seconds 1 --phases fork,io >/dev/null
 e2e_ltt_ctl stop lossy
 ctl_to /tmp/ltt-lossy.status.json status lossy --json
 e2e_ltt_ctl status lossy

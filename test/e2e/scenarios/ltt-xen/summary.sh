@@ -14,13 +14,13 @@ def load(name):
         return json.load(f)
 
 c = load("compare.json")
-rnd = c["ltt_xen"]["round"]  # the round whose workload ran fastest
+rnd = c["ltt_xen"]["round"]  # the round whose workload ran at the best rate
 d = load("ltt-discard-%d.json" % rnd)
 t = d["trace"]
 cpus = sorted(t["streams"], key=int)
 st = d.get("status", {})
 print("ltt-xen, lttd --source xen in discard mode (every event, 256 KiB x 8 sub-buffers per CPU),")
-print("while the workload ran (round %d of %d, the fastest):" % (rnd, c["rounds"]))
+print("while the workload ran (round %d of %d, the one with the best workload rate):" % (rnd, c["rounds"]))
 print("  %d events, %d bytes in %d packets (+ %d bytes of metadata), %.3f s from first to last event"
       % (t["events"], t["bytes"], t["packets"], t["metadata_bytes"], t.get("span_s", 0)))
 lost = ", ".join("cpu%s %s" % (c, t["streams"][c].get("events_discarded", 0)) for c in cpus)
@@ -52,19 +52,28 @@ for s, when in (("during", "while the workload ran"), ("after", "right after it"
           % (when, sn["bytes"], sn["packets"], sn["events"], sn.get("span_s", 0), disc))
 print()
 L, X = c["ltt_xen"], c["xentrace"]
-print("ltt-xen vs xentrace -D -e all -S 32, same Xen and workload (the fastest of %d rounds of each side):"
-      % c["rounds"])
+print("ltt-xen vs xentrace -D -e all -S 32, same Xen and workload (each tracer's round with the best workload rate,"
+      " of %d):" % c["rounds"])
 print("    %-22s %14s %14s" % ("", "ltt-xen", "xentrace"))
 print("    %-22s %14d %14d" % ("events", L["events"], X["events"]))
 print("    %-22s %14d %14d" % ("bytes", L["bytes"], X["bytes"]))
 print("    %-22s %14.2f %14.2f" % ("bytes/event", L["bytes_per_event"], X["bytes_per_event"]))
 print("    %-22s %14.0f %14.0f" % ("events/s of workload", L["events_per_s"], X["events_per_s"]))
 print("    %-22s %14d %14d" % ("lost", L["lost"], X["lost"]))
-w, o = c["workload_s"], c["overhead_pct"]
-print("    %-22s %13.2fs %13.2fs   (untraced %.2fs)" % ("workload", w["ltt_xen"], w["xentrace"], w["untraced"]))
-print("    %-22s %+13.1f%% %+13.1f%%" % ("overhead", o["ltt_xen"], o["xentrace"]))
-for p, v in c["phases_s"].items():
-    print("    %-22s %13.3fs %13.3fs   (untraced %.3fs)" % ("  " + p, v["ltt_xen"], v["xentrace"], v["untraced"]))
+o = c["overhead_pct"]
+print("    %-22s %+13.1f%% %+13.1f%%   (geometric mean of the phases)" % ("overhead", o["ltt_xen"], o["xentrace"]))
+print("  workload operations per second, best of each side's rounds, and the overhead of each tracer:")
+print("    %-6s %12s %12s %12s %10s %10s" % ("phase", "untraced", "ltt-xen", "xentrace", "ltt-xen", "xentrace"))
+for p, v in c["phases"].items():
+    b, ov = v["best_ops_per_s"], v["overhead_pct"]
+    print("    %-6s %12.1f %12.1f %12.1f %+9.1f%% %+9.1f%%" % (p, b["untraced"], b["ltt_xen"], b["xentrace"],
+                                                         ov.get("ltt_xen", 0), ov.get("xentrace", 0)))
+loads = [r["host_load"] for runs in c["workload_rates"].values() for r in runs if r.get("host_load")]
+if loads:
+    print("  host while the workload ran: load average %.1f-%.1f, other work %.1f-%.1f of the host's cores"
+          " (more than a few tenths: compare overheads with care)"
+          % (min(l["load1"] for l in loads), max(l["load1"] for l in loads),
+             min(l["others_cores"] for l in loads), max(l["others_cores"] for l in loads)))
 if c.get("bytes_per_event_ratio_ltt_to_xentrace"):
     print("  an ltt-xen event costs %.0f%% of a xentrace record's bytes (the two do not record the same set of events)"
           % (100 * c["bytes_per_event_ratio_ltt_to_xentrace"]))

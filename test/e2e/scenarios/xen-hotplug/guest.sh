@@ -23,7 +23,7 @@
 #   steps.txt               "STEP UPTIME" lines: dom0's uptime at each step
 #   hptool-*.txt            xen-hptool's output
 #   lttd.log, ltt-ctl.log
-scale=${WORKLOAD_SCALE:-0.5}
+seconds=${WORKLOAD_SECONDS:-2}
 steps="$E2E_OUT/steps.txt"
 : >"$steps"
 
@@ -60,14 +60,9 @@ hptool() {
 	[ "$_hp_rc" = 0 ] || e2e_fail "xen-hptool $* failed"
 }
 
-# wait_log PATTERN: wait up to 20 s for PATTERN in lttd.log.
-wait_log() {
-	_n=0
-	until grep -q "$1" "$E2E_OUT/lttd.log"; do
-		_n=$((_n + 1))
-		[ "$_n" -lt 200 ] || e2e_fail "no '$1' in lttd.log within 20 s: $(tail -n 5 "$E2E_OUT/lttd.log")"
-		sleep 0.1
-	done
+# in_lttd_log PATTERN: PATTERN is in lttd.log.
+in_lttd_log() {
+	grep -q "$1" "$E2E_OUT/lttd.log"
 }
 
 query boot
@@ -79,7 +74,7 @@ query before
 e2e_lttd_start
 
 # Warm up (page cache, first-fork costs), not recorded.
-ltt-e2e-workload --scale 0.1 >/dev/null
+ltt-e2e-workload --seconds 0.5 >/dev/null
 
 e2e_ltt_ctl create hp --source xen --output /tmp/hp
 e2e_ltt_ctl enable hp '*'
@@ -87,7 +82,7 @@ e2e_ltt_ctl start hp
 step start
 query setup
 g_setup=$(generation setup)
-e2e_workload workload_cpu0 --scale "$scale"
+e2e_workload workload_cpu0 --seconds "$seconds"
 
 # CPU 1 comes online: a new buffer, a new generation.
 step online
@@ -97,16 +92,16 @@ query online
 g_online=$(generation online)
 [ "$g_online" != "$g_setup" ] ||
 	e2e_fail "the generation did not change when CPU 1 came online ($g_setup)"
-wait_log "cpu 1 buffer added"
+e2e_wait_until 20 "'cpu 1 buffer added' in lttd.log" in_lttd_log "cpu 1 buffer added"
 step buffer_added
-e2e_workload workload_both --scale "$scale"
+e2e_workload workload_both --seconds "$seconds"
 
 # Offline and online again: Xen keeps the buffer (same generation).
 step offline
 hptool offline cpu-offline 1
 query offline
 [ "$(online offline)" = 1 ] || e2e_fail "CPU 1 is still online after xen-hptool cpu-offline 1"
-e2e_workload workload_offline --scale "$scale"
+e2e_workload workload_offline --seconds "$seconds"
 step online_again
 hptool online-again cpu-online 1
 query online-again
@@ -114,7 +109,7 @@ query online-again
 g_again=$(generation online-again)
 [ "$g_again" = "$g_online" ] ||
 	e2e_fail "the generation changed from $g_online to $g_again when CPU 1 came back (its buffer was kept?)"
-e2e_workload workload_both_again --scale "$scale"
+e2e_workload workload_both_again --seconds "$seconds"
 
 e2e_ltt_ctl stop hp
 step stop

@@ -54,7 +54,7 @@ refused ltt-teardown ltt-xenctl teardown
 
 # xentrace: XEN_SYSCTL_tbuf_op, the same permission. Refused, it exits at
 # once; were it allowed, it would trace until the timeout kills it.
-refused xentrace timeout 30 xentrace -D -e all -S 32 /tmp/xentrace.bin
+refused xentrace timeout "$(e2e_scaled 30)" xentrace -D -e all -S 32 /tmp/xentrace.bin
 [ "$(cat "$E2E_OUT/xentrace.status")" -lt 124 ] ||
 	e2e_fail "xentrace ran until killed: tracing was allowed"
 

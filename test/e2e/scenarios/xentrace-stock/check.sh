@@ -45,28 +45,8 @@ xenalyze --cpu-hz="${mhz}M" --summary "$trace" >"$res/xenalyze-summary.txt" 2>"$
 grep -q '^Total time:' "$res/xenalyze-summary.txt" || fail "xenalyze printed no 'Total time'"
 echo "check: xenalyze: $(grep '^Total time:' "$res/xenalyze-summary.txt")"
 
-# Overhead of xentrace on the workload: the fastest of the rounds, each side.
-python3 - "$share/result.json" "$res/overhead.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-rounds = int(r["workload_rounds"])
-runs = {side: [r["workload_%s_%d" % (side, i)] for i in range(1, rounds + 1)]
-        for side in ("untraced", "traced")}
-best = {side: min(w["total_s"] for w in runs[side]) for side in runs}
-out = {"rounds": rounds, "untraced_s": best["untraced"], "traced_s": best["traced"],
-       "overhead_pct": 100.0 * (best["traced"] / best["untraced"] - 1.0),
-       "all_untraced_s": [w["total_s"] for w in runs["untraced"]],
-       "all_traced_s": [w["total_s"] for w in runs["traced"]], "phases": {}}
-for p in runs["untraced"][0]["phases"]:
-    t0 = min(w["phases"][p] for w in runs["untraced"])
-    t1 = min(w["phases"][p] for w in runs["traced"])
-    out["phases"][p] = {"untraced_s": t0, "traced_s": t1, "overhead_pct": 100.0 * (t1 / t0 - 1.0)}
-json.dump(out, open(sys.argv[2], "w"), indent=2)
-print("check: workload (fastest of %d) %.2f s untraced, %.2f s under xentrace (%+.1f%%); all runs: %s / %s"
-      % (rounds, out["untraced_s"], out["traced_s"], out["overhead_pct"],
-         " ".join("%.2f" % t for t in out["all_untraced_s"]),
-         " ".join("%.2f" % t for t in out["all_traced_s"])))
-for p, v in out["phases"].items():
-    print("check:   %-5s %7.3f s -> %7.3f s (%+.1f%%)" % (p, v["untraced_s"], v["traced_s"], v["overhead_pct"]))
-PY
+# Overhead of xentrace on the workload: rates of the interleaved rounds,
+# with the host's load during each run (test/e2e/workload_rates.py).
+python3 test/e2e/workload_rates.py "$res" --side untraced='workload_untraced_{round}' \
+	--side xentrace='workload_traced_{round}' --json "$res/overhead.json" | sed 's/^/check: /'
 echo "check: PASS"

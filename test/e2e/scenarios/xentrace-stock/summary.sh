@@ -39,9 +39,16 @@ echo
 python3 - "$res/overhead.json" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[1]))
-print("  workload wall time, untraced vs under xentrace (fastest of %d runs each):" % o["rounds"])
-print("    %-6s %10s %10s %9s" % ("phase", "untraced", "xentrace", "overhead"))
+n = len(o["sides"]["untraced"])
+print("  workload operations per second, untraced vs under xentrace (best of %d runs each):" % n)
+print("    %-6s %12s %12s %9s" % ("phase", "untraced", "xentrace", "overhead"))
 for p, v in o["phases"].items():
-    print("    %-6s %9.3fs %9.3fs %+8.1f%%" % (p, v["untraced_s"], v["traced_s"], v["overhead_pct"]))
-print("    %-6s %9.3fs %9.3fs %+8.1f%%" % ("total", o["untraced_s"], o["traced_s"], o["overhead_pct"]))
+    b = v["best_ops_per_s"]
+    print("    %-6s %12.1f %12.1f %+8.1f%%" % (p, b["untraced"], b["xentrace"], v["overhead_pct"]["xentrace"]))
+print("    %-6s %12s %12s %+8.1f%%   (geometric mean of the phases)" % ("all", "", "", o["overhead_pct"]["xentrace"]))
+loads = [r["host_load"] for runs in o["sides"].values() for r in runs if r.get("host_load")]
+if loads:
+    print("  host while the workload ran: load average %.1f-%.1f, other work %.1f-%.1f of the host's cores"
+          % (min(l["load1"] for l in loads), max(l["load1"] for l in loads),
+             min(l["others_cores"] for l in loads), max(l["others_cores"] for l in loads)))
 PY

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Host-side check of the demo scenario (run by test/e2e/run.sh from the
+# repository root with E2E_SHARE and E2E_RESULT_DIR set):
+# - both traces (the recording, the snapshot) are read by babeltrace2 and
+#   checked by test/e2e/ltt_trace_check.py: packets, timestamps, fields,
+#   and loss counts against Xen's (ltt-ctl status --json);
+# - the recording holds sched, runstate, irq, evtchn, hypercall and domain
+#   (statedump) events from both physical CPUs, the statedump names dom0;
+# - the snapshot holds sched, runstate and hypercall events of both CPUs;
+# - test/e2e/demo_report.sh prints the demo's report from all this
+#   (report.txt), so that `make e2e` fails when `make demo` would.
+set -euo pipefail
+share=$E2E_SHARE
+res=$E2E_RESULT_DIR
+fail() {
+	echo "check: FAIL: $*" >&2
+	exit 1
+}
+command -v babeltrace2 >/dev/null || fail "babeltrace2 is not installed (make deps)"
+
+failed=0
+# check_ltt NAME ARGS...: ltt_trace_check.py on $share/NAME, JSON to $res/NAME.json.
+check_ltt() {
+	local name=$1
+	shift
+	echo "check: $name"
+	if ! python3 test/e2e/ltt_trace_check.py "$share/$name" --json "$res/$name.json" "$@" |
+		sed 's/^/check:   /'; then
+		echo "check: FAIL: $name (problems above)"
+		failed=1
+	fi
+}
+check_ltt trace --status "$share/trace.status.json"
+check_ltt snapshot --snapshot --status "$share/snapshot.status.json" --domains-from "$res/trace.json"
+[ "$failed" = 0 ] || fail "ltt_trace_check.py found problems (see above)"
+
+python3 - "$res" <<'PY'
+import json, os, sys
+res = sys.argv[1]
+problems = []
+for name, want in (("trace", ("sched", "runstate", "irq", "evtchn", "hypercall", "domain")),
+                   ("snapshot", ("sched", "runstate", "hypercall"))):
+    t = json.load(open(os.path.join(res, name + ".json")))["trace"]
+    missing = [f for f in want if not t["by_facility"].get(f)]
+    if missing:
+        problems.append("%s: no %s events" % (name, ", ".join(missing)))
+    if len(t["streams"]) != 2 or any(not s["events"] for s in t["streams"].values()):
+        problems.append("%s: events per CPU %s, expected 2 CPUs with events"
+                        % (name, {c: s["events"] for c, s in t["streams"].items()}))
+    if name == "trace" and "0" not in t["statedump"]["domains"]:
+        problems.append("trace: the statedump does not name dom0: %s" % t["statedump"])
+for p in problems:
+    print("check: FAIL: " + p)
+sys.exit(1 if problems else 0)
+PY
+
+test/e2e/demo_report.sh "$res" >"$res/report.txt" || fail "demo_report.sh failed"
+echo "check: report.txt: $(wc -l <"$res/report.txt") lines"
+echo "check: PASS"
