@@ -405,8 +405,9 @@ void directory_source::refresh_state() {
 
 subbuf_lender* directory_source::lender() noexcept {
     // A user-space producer's slot table is lttd's to swap in place.
-    return kind_ == producer_kind::kernel_module && channel_.mode == ltt::ring_mode::overwrite ? this
-                                                                                          : nullptr;
+    return kind_ == producer_kind::kernel_module && channel_.mode == ltt::ring_mode::overwrite
+               ? this
+               : nullptr;
 }
 
 std::optional<lent_subbuf> directory_source::get(std::uint32_t cpu) {

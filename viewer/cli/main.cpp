@@ -16,14 +16,14 @@
 #include "../analyses/event_counts.hpp"
 #include "../analyses/event_filter.hpp"
 #include "../analyses/grant_activity.hpp"
-#include "../analyses/irq_latency.hpp"
-#include "../analyses/loss_timeline.hpp"
-#include "../analyses/sched_latency.hpp"
-#include "../analyses/time_audit.hpp"
 #include "../analyses/guest_interrupts.hpp"
 #include "../analyses/hvm_exits.hpp"
 #include "../analyses/hypercall_counts.hpp"
+#include "../analyses/irq_latency.hpp"
+#include "../analyses/loss_timeline.hpp"
 #include "../analyses/runstate_times.hpp"
+#include "../analyses/sched_latency.hpp"
+#include "../analyses/time_audit.hpp"
 #include "../report/event_text.hpp"
 #include "../report/json_report.hpp"
 #include "../report/text_report.hpp"
@@ -249,13 +249,11 @@ int main(int argc, char** argv) {
         };
     };
     commands.emplace_back(
-        "summary",
-        "events, rates and losses per source and CPU, runstates, hypercalls, exits",
-        std::vector<analysis_factory>{make<event_counts>,
-                                      with_compat.template operator()<runstate_times>(),
-                                      make<hypercall_counts>,
-                                      with_compat.template operator()<hvm_exits>(),
-                                      make<guest_interrupts>});
+        "summary", "events, rates and losses per source and CPU, runstates, hypercalls, exits",
+        std::vector<analysis_factory>{
+            make<event_counts>, with_compat.template operator()<runstate_times>(),
+            make<hypercall_counts>, with_compat.template operator()<hvm_exits>(),
+            make<guest_interrupts>});
     commands.emplace_back("irq-latency",
                           "interrupt delivery: physical IRQ -> event channel -> vCPU -> "
                           "handler, per stage",
