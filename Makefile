@@ -17,7 +17,7 @@ all: $(BUILD)/build.ninja
 # Only what a recording needs (lttd, ltt-ctl, the facilities' CTF metadata),
 # not the tests and benchmarks: `make demo` and the e2e scenarios build this.
 tools: deps-if-missing $(BUILD)/build.ninja
-	cmake --build $(BUILD) -j $(JOBS) --target lttd ltt-ctl ltt_generated_ctf
+	cmake --build $(BUILD) -j $(JOBS) --target lttd ltt-ctl ltt-view ltt_generated_ctf
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -9,15 +9,14 @@
 # (trace.json and snapshot.json: test/e2e/ltt_trace_check.py's view of the
 # traces as babeltrace2 decoded them, and Xen's counters).
 #
-# Where ltt-view plugs in: the section "The answers" below prints what the
-# host-side scripts know today (events per facility and CPU, loss, time
-# span, the snapshot's contents). When ltt-view lands, that section becomes
-# `ltt-view summary TRACE` (and its latency tables), and `ltt-view report
-# TRACE -o RESULT_DIR/report.html` joins the "Look further" list.
+# "The answers" is what `ltt-view report` printed when the check wrote
+# RESULT_DIR/report.html (ltt-view.txt): the time-base audit, events per
+# source, CPU and class, interrupt delivery and vCPU scheduling latencies.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 res=${1:-e2e-out/demo}
-for f in boot.json console.log guest/result.json trace.json snapshot.json guest/trace.status.json; do
+for f in boot.json console.log guest/result.json trace.json snapshot.json guest/trace.status.json \
+	ltt-view.txt report.html; do
 	[ -f "$res/$f" ] || {
 		echo "demo_report: $res/$f missing (run the demo scenario first: make demo)" >&2
 		exit 1
@@ -81,19 +80,18 @@ if sum(lost.values()) == 0:
 else:
     print("  %d events lost, each counted (babeltrace2 reports them as discarded events)" % sum(lost.values()))
 print()
-# ---- The answers: the host-side scripts' figures; ltt-view summary takes over here.
-print("The answers (ltt-view summary will print these, and its latency tables)")
-print("  events per facility and physical CPU:")
-print("    %-10s %9s" % ("facility", "total") + "".join("%9s" % ("cpu" + c) for c in cpus))
-for f, n in t["by_facility"].items():
-    print("    %-10s %9d" % (f, n) + "".join("%9d" % t["by_cpu_facility"].get(c, {}).get(f, 0) for c in cpus))
-print("  most frequent: " + ", ".join("%s %d" % kv for kv in list(t["by_event"].items())[:6]))
 types = {0: "pv", 1: "hvm", 2: "pvh", 3: "system"}
 doms = ", ".join("d%s (%s, %s vCPUs%s)" % (k, types.get(v["guest_type"], v["guest_type"]), v["nr_vcpus"],
                                           ", the hardware domain" if v["hwdom"] else "")
                  for k, v in t["statedump"]["domains"].items())
-print("  domains (Xen's statedump at start): %s; events name %s"
-      % (doms, ", ".join("d%s" % d for d in t["domain_ids_seen"])) + " (d32767: the idle domain)")
+print("Domains (Xen's statedump at start): %s; d32767 is the idle domain" % doms)
+print()
+print("The answers (ltt-view report %s -o %s)" % (os.path.join(share, "trace"), os.path.join(res, "report.html")))
+print()
+with open(os.path.join(res, "ltt-view.txt")) as f:
+    for line in f:
+        if not line.startswith("report: "):
+            print("  " + line.rstrip() if line.strip() else "")
 print()
 print("Flight recorder")
 disc = {c: s["streams"][c].get("events_discarded", 0) for c in sorted(s["streams"], key=int)}
@@ -120,12 +118,16 @@ else:
 print()
 print("Look further")
 tr = os.path.join(share, "trace")
+print("  the HTML report (one file, offline: summary, latencies, CPU use, a zoomable timeline):")
+print("                             %s" % os.path.join(res, "report.html"))
 print("  the trace (CTF 1.8):       %s/   (hypervisor/: metadata, %s)"
       % (tr, ", ".join("xen_" + c for c in cpus)))
 print("  the snapshot:              %s/" % os.path.join(share, "snapshot"))
-print("  every event, as text:      babeltrace2 %s | less" % tr)
-print("  one event kind:            babeltrace2 %s | grep sched_switch: | head" % tr)
-print("  raw TSC timestamps:        babeltrace2 --clock-cycles %s | head" % tr)
+print("  Xen's summary per vCPU:    build/viewer/ltt-view summary %s" % tr)
+print("  CPU time, 100 ms buckets:  build/viewer/ltt-view cpu --interval 100ms %s" % tr)
+print("  every event, filtered:     build/viewer/ltt-view events %s --filter 'name == sched_*' | head" % tr)
+print("  with babeltrace2:          babeltrace2 %s | less" % tr)
+print("  in Perfetto's UI:          build/viewer/ltt-view export --format perfetto %s -o trace.json" % tr)
 print("  dom0's log, Xen's console: %s/guest.log, %s/console.log" % (share, res))
 print("  the full end-to-end suite: make e2e  (test/e2e/README.md)")
 PY
