@@ -439,6 +439,32 @@ def check_status(trace, status, snapshot, problems):
     return res
 
 
+def check_ltt_view(a, res, bt_events, bt_counted, t, problems):
+    """ltt-view reads the same trace: as many events as babeltrace2, and the
+    losses the packets count (all of events_discarded, or the increases
+    babeltrace2 reports when a snapshot's first packet already counts some)."""
+    if not a.ltt_view or not os.path.exists(a.ltt_view):
+        return
+    proc = subprocess.run([a.ltt_view, "summary", "--json", a.trace], capture_output=True, text=True)
+    if proc.returncode != 0:
+        problems.append("ltt-view summary %s exited with %d: %s" % (a.trace, proc.returncode, proc.stderr.strip()[-300:]))
+        return
+    doc = json.loads(proc.stdout)
+    sources = [r for res_ in doc["results"] for tb in res_["tables"] if tb["name"] == "sources" for r in tb["rows"]]
+    events = sum(r["events"] for r in sources)
+    lost = sum(r.get("lost_events", 0) for r in sources)
+    violations = [r for res_ in doc["results"] if res_["analysis"] == "audit" for tb in res_["tables"]
+                  for r in tb["rows"] if r.get("verdict") == "VIOLATION"]
+    res["ltt_view"] = {"events": events, "lost_events": lost, "audit_violations": len(violations)}
+    if events != bt_events:
+        problems.append("ltt-view read %d events, babeltrace2 %d" % (events, bt_events))
+    if lost not in (bt_counted, t.get("events_discarded", 0)):
+        problems.append("ltt-view counts %d lost events, the packets %d (babeltrace2 %d)"
+                        % (lost, t.get("events_discarded", 0), bt_counted))
+    for r in violations:
+        problems.append("ltt-view audit: %s: %s (%s)" % (r["check"], r["count"], r["detail"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("trace")
@@ -449,6 +475,8 @@ def main():
                     help="this script's --json output for another trace of the same boot: its statedump's domains "
                          "are the known ones when this trace has no statedump (a snapshot that no longer holds it)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--ltt-view", default="build/viewer/ltt-view",
+                    help="ltt-view to compare with babeltrace2 (skipped when it is not built)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
     problems = []
@@ -484,6 +512,7 @@ def main():
         if res["babeltrace2"]["discarded_events"] != counted:
             problems.append("babeltrace2 reports %d discarded events in all, the packets %d"
                             % (res["babeltrace2"]["discarded_events"], counted))
+        check_ltt_view(a, res, whole_events, counted, t, problems)
     index = os.path.join(a.trace, "index.json")
     if os.path.exists(index):
         try:
@@ -507,6 +536,10 @@ def main():
                   % (cpu, s.get("events", 0), s["bytes"], s["packets"], s.get("seq_first"), s.get("seq_last"),
                      s.get("empty_packets", 0), s.get("events_discarded")))
         print("  facilities: " + ", ".join("%s %d" % kv for kv in t.get("by_facility", {}).items()))
+        if "ltt_view" in res:
+            v = res["ltt_view"]
+            print("  ltt-view: %d events, %d lost, %d audit violations" % (v["events"], v["lost_events"],
+                                                                         v["audit_violations"]))
         for n in notes:
             print("  note: %s" % n)
         for p in problems:

@@ -62,6 +62,9 @@ void time_audit::on_event(const event& e) {
     const source_info& s = e.source();
     if (s.layer == ltt::layer::xen) {
         have_hypervisor_ = true;
+        if (e.stream->index >= marks_.size())
+            marks_.resize(e.stream->index + 1);
+        marks_[e.stream->index] = {e.ts, guest_checked_, outside_running_, true};
         after_hypervisor_ = 0; // guest events after this one are inside the span
         if (context_.classes->is_loss(e.cls)) {
             hypervisor_loss_ = true; // every vCPU's state is in doubt until it changes
@@ -102,7 +105,6 @@ void time_audit::on_event(const event& e) {
     ++guest_checked_;
     if (st->state != runstate::running) {
         ++outside_running_;
-        ++per_vcpu_violations_[v];
         if (examples_.size() < examples_n_)
             examples_.push_back({e.ts, s.domain_name, std::string(e.cls->name), v.first, v.second,
                                  std::string(state_name(st->state))});
@@ -110,6 +112,21 @@ void time_audit::on_event(const event& e) {
 }
 
 result time_audit::finish() {
+    // Guest events after the earliest end of a hypervisor CPU's trace.
+    const hypervisor_mark* earliest = nullptr;
+    for (const hypervisor_mark& m : marks_)
+        if (m.seen && (earliest == nullptr || m.last_ts < earliest->last_ts))
+            earliest = &m;
+    if (earliest != nullptr) {
+        const std::uint64_t checked_after = guest_checked_ - earliest->checked;
+        outside_running_ = earliest->violations;
+        guest_checked_ = earliest->checked;
+        guest_unchecked_ += checked_after;
+        after_end_ += checked_after;
+        const std::uint64_t cutoff = earliest->last_ts;
+        std::erase_if(examples_, [cutoff](const example& ex) { return ex.ts > cutoff; });
+        marks_.clear(); // finish() runs once; a second call changes nothing
+    }
     result r;
     r.name = "audit";
     r.title = "Time base audit";
@@ -123,8 +140,9 @@ result time_audit::finish() {
         {"guest events while their vCPU was not running", outside_running_,
          guest_checked_ == 0 ? std::string("not checked") : verdict(outside_running_ == 0),
          fmt::format("{} guest events checked against Xen's runstates, {} not "
-                     "checkable (no runstate yet, or after a hypervisor loss)",
-                     guest_checked_, guest_unchecked_)});
+                     "checkable (no runstate yet, after a hypervisor loss, or {} after a "
+                     "hypervisor CPU's trace ended)",
+                     guest_checked_, guest_unchecked_, after_end_)});
     const std::uint64_t outside = have_hypervisor_ ? before_hypervisor_ + after_hypervisor_ : 0;
     t.rows.push_back({"guest events outside the hypervisor trace's span", outside,
                       have_hypervisor_ ? (outside == 0 ? std::string("ok") : std::string("note"))

@@ -55,7 +55,17 @@ private:
     // others' states may be stale.
     std::set<vcpu_key> refreshed_;
     bool hypervisor_loss_ = false;
-    std::map<vcpu_key, std::uint64_t> per_vcpu_violations_;
+    // Per hypervisor stream (by index): its last event, and the guest
+    // counts when it came. Once one hypervisor CPU's trace has ended (an
+    // unflushed last buffer, a CPU that went quiet) the runstates it would
+    // have recorded are missing: guest events after the earliest such end
+    // are not checkable, and finish() moves them out of the counts.
+    struct hypervisor_mark {
+        std::uint64_t last_ts = 0, checked = 0, violations = 0;
+        bool seen = false;
+    };
+    std::vector<hypervisor_mark> marks_;
+    std::uint64_t after_end_ = 0; // guest events after a hypervisor CPU's end
     std::map<vcpu_key, std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
         tsc_params_seen_; // last (ratio, frac bits, offset, emulated) per vCPU
     std::uint64_t tsc_params_changes_ = 0, tsc_params_events_ = 0;
@@ -65,6 +75,8 @@ private:
         std::uint32_t domid, vcpu;
         std::string state;
     };
+    // Every violation's time would be unbounded; the first examples are
+    // kept (some may fall after the end finish() finds: dropped there).
     std::vector<example> examples_;
     bool have_first_ = false;
     std::uint64_t first_ts_ = 0;

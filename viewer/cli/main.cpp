@@ -52,6 +52,7 @@ struct common_options {
     std::vector<std::string> paths;
     std::string cpu_hz;
     std::string formats;
+    std::optional<std::uint32_t> guest_domid;
     bool json = false;
 };
 
@@ -71,6 +72,7 @@ read_options make_read_options(const common_options& o) {
         r.cpu_hz = *hz;
     }
     r.xentrace_formats = o.formats;
+    r.guest_domid = o.guest_domid;
     return r;
 }
 
@@ -82,6 +84,9 @@ void add_common(CLI::App* cmd, common_options& o, bool with_json) {
     cmd->add_option("--cpu-hz", o.cpu_hz,
                     "TSC frequency for traces that do not record it (e.g. 2.6G)");
     cmd->add_option("--formats", o.formats, "Xen's xentrace formats file (event names)");
+    cmd->add_option("--guest-domid", o.guest_domid,
+                    "the Xen domain of guest kernel traces that do not record it (ftrace, "
+                    "trace-cmd, LTTng), e.g. 0 for dom0's");
     if (with_json)
         cmd->add_flag("--json", o.json, "JSON for scripts instead of text");
 }

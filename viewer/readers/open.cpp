@@ -111,6 +111,18 @@ opened_inputs open_inputs(const std::vector<std::string>& paths, class_registry&
                 to_string(s.clock.unit), s.clock.name));
     }
 
+    // Guest kernel traces that do not name their domain take --guest-domid.
+    if (options.guest_domid) {
+        for (auto& r : out.readers) {
+            source_info& s = r->mutable_source();
+            if (s.layer == ltt::layer::kernel && !s.domid) {
+                s.domid = options.guest_domid;
+                out.notices.push_back(fmt::format("{}: read as domain {}'s kernel (--guest-domid)",
+                                                  s.path, *options.guest_domid));
+            }
+        }
+    }
+
     // The TSC frequency: --cpu-hz wins; else a source that recorded it
     // lends it to those that did not (same host, same TSC).
     if (out.unit == time_unit::tsc) {

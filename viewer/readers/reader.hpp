@@ -54,6 +54,10 @@ struct read_options {
     // Xen's formats file (event id -> name and field names) for xentrace
     // input; empty: the copy installed with ltt-view, if any.
     std::string xentrace_formats;
+    // The Xen domain of guest kernel traces that do not say which they are
+    // (ftrace, trace-cmd, LTTng's CTF; --guest-domid): with it, the time
+    // audit checks their events against Xen's runstates.
+    std::optional<std::uint32_t> guest_domid;
 };
 
 } // namespace ltt::viewer
