@@ -20,6 +20,9 @@
 #     -k FILE     the dom0 kernel (default: the fetched vmlinux)
 #     -m FILE     one more multiboot module after the initramfs, e.g. a
 #                 Flask policy (repeatable)
+#     -a ACCEL    QEMU's -accel (default tcg,thread=multi; tcg,thread=single
+#                 for a guest that patches its own kernel text, see
+#                 test/e2e/README.md)
 #
 # Time limits: a busy host slows the emulated CPUs down (up to 20x and more
 # for a ping-pong between processes), so the limit is not a constant.
@@ -36,6 +39,8 @@
 # silent console); 125 when dom0 wrote no status (crash, panic, /init
 # failure); 2 on bad usage.
 # E2E_VERBOSE=1 also copies the console to stderr as it runs.
+# E2E_QEMU_ARGS: more QEMU arguments (split at blanks), e.g. "-gdb
+# tcp:127.0.0.1:1234" to look at a hung guest's vCPUs with gdb.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -52,7 +57,8 @@ timings=
 hostload=
 kernel=
 extra_modules=()
-while getopts x:i:s:l:t:X:K:T:H:k:m: opt; do
+accel=tcg,thread=multi
+while getopts x:i:s:l:t:X:K:T:H:k:m:a: opt; do
 	case $opt in
 	x) xen=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -65,11 +71,12 @@ while getopts x:i:s:l:t:X:K:T:H:k:m: opt; do
 	H) hostload=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	m) extra_modules+=("$OPTARG") ;;
+	a) accel=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 if [ -z "$xen" ] || [ -z "$initrd" ] || [ -z "$share" ] || [ -z "$console" ]; then
-	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-H HOSTLOAD_TSV] [-k KERNEL] [-m MODULE]..." >&2
+	echo "usage: boot.sh -x XEN -i INITRD -s SHARE_DIR -l CONSOLE_LOG [-t S] [-X XEN_ARGS] [-K DOM0_ARGS] [-T TIMINGS_JSON] [-H HOSTLOAD_TSV] [-k KERNEL] [-m MODULE]... [-a ACCEL]" >&2
 	exit 2
 fi
 if [ -z "$kernel" ]; then
@@ -103,13 +110,15 @@ xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=
 
 # shellcheck disable=SC2054 # the commas are inside QEMU option values
 qemu=(
-	qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-smap -machine pc -smp 2 -m 2048
+	qemu-system-x86_64 -accel "$accel" -cpu max,-smap -machine pc -smp 2 -m 2048
 	-nographic -no-reboot
 	-kernel "$xen" -append "$xen_cmdline"
 	-initrd "$modules"
 	-virtfs "local,path=$(dcomma "$share"),mount_tag=hostshare,security_model=none,id=hs"
 	-net none
 )
+# shellcheck disable=SC2206 # split at blanks on purpose
+[ -z "${E2E_QEMU_ARGS:-}" ] || qemu+=($E2E_QEMU_ARGS)
 printf '%q ' "${qemu[@]}" >"$console.cmd"
 echo >>"$console.cmd"
 

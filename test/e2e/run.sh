@@ -98,6 +98,7 @@ run_scenario() {
 	XEN=stock
 	XEN_ARGS=
 	DOM0_ARGS=
+	QEMU_ACCEL=tcg,thread=multi
 	TIMEOUT=300
 	GUEST_TIMEOUT=180
 	PREPARE=
@@ -140,7 +141,7 @@ run_scenario() {
 	mods=()
 	for m in "${XEN_MODULES[@]}"; do mods+=(-m "$m"); done
 	test/e2e/boot.sh -x "$xen" -i "$out/initrd.cpio.gz" -s "$out/guest" -l "$out/console.log" \
-		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -T "$out/boot.json" -H "$out/hostload.tsv" \
+		-t "$TIMEOUT" -X "$XEN_ARGS" -K "$DOM0_ARGS" -a "$QEMU_ACCEL" -T "$out/boot.json" -H "$out/hostload.tsv" \
 		"${mods[@]}" || status=$?
 	boot_s=$(e2e_since "$t")
 	load_after=$(cut -d' ' -f1 /proc/loadavg)
