@@ -62,17 +62,19 @@ print("=" * 78)
 print()
 w = result["results"]["workload_traced"]
 print("What was recorded")
-print("  lttd recorded the hypervisor (every event, discard mode: nothing overwritten, every loss")
-print("  counted) while dom0 ran the workload for %.1f s:" % w["total_s"])
+print("  lttd recorded the hypervisor and dom0's kernel (ltt-guest.ko) in one session on the TSC")
+print("  (every event, discard mode: nothing overwritten, every loss counted) while dom0 ran the")
+print("  workload for %.1f s:" % w["total_s"])
 print("    %s" % rates(w))
 per_event = t["bytes"] / t["events"] if t["events"] else 0
 span = t.get("span_s") or 0
-print("  %d events, %s (%.1f bytes/event) in %d packets, over %.2f s: %.0f events/s"
+print("  hypervisor: %d events, %s (%.1f bytes/event) in %d packets, over %.2f s: %.0f events/s"
       % (t["events"], size(t["bytes"]), per_event, t["packets"], span, t["events"] / span if span else 0))
 print()
 print("Loss")
 lost = {c: t["streams"][c].get("events_discarded", 0) for c in cpus}
-xen_lost = {str(c["cpu"]): c.get("lost_total") for c in status.get("cpus", [])}
+xen_lost = {str(c["cpu"]): c.get("lost_total") for c in status.get("cpus", [])
+            if c.get("source", "xen") == "xen"}
 print("  in the trace (events_discarded): " + ", ".join("cpu%s %d" % (c, lost[c]) for c in cpus)
       + ";  Xen's own counters: " + ", ".join("cpu%s %s" % (c, xen_lost.get(c, "?")) for c in cpus))
 if sum(lost.values()) == 0:
@@ -88,10 +90,21 @@ print("Domains (Xen's statedump at start): %s; d32767 is the idle domain" % doms
 print()
 print("The answers (ltt-view report %s -o %s)" % (os.path.join(share, "trace"), os.path.join(res, "report.html")))
 print()
+# The long tables (every event class, every stage of every interrupt) stay
+# in report.html and `ltt-view summary` / `irq-latency`: the terminal gets
+# the totals and the worst cases.
+skipping = False
 with open(os.path.join(res, "ltt-view.txt")) as f:
     for line in f:
-        if not line.startswith("report: "):
-            print("  " + line.rstrip() if line.strip() else "")
+        if line.rstrip() in ("Events by class", "Per stage"):
+            skipping = True
+            print("  %s: in report.html" % line.rstrip())
+            continue
+        if skipping and not line.strip():
+            skipping = False
+        if skipping or line.startswith("report: "):
+            continue
+        print("  " + line.rstrip() if line.strip() else "")
 print()
 print("Flight recorder")
 disc = {c: s["streams"][c].get("events_discarded", 0) for c in sorted(s["streams"], key=int)}
@@ -120,7 +133,7 @@ print("Look further")
 tr = os.path.join(share, "trace")
 print("  the HTML report (one file, offline: summary, latencies, CPU use, a zoomable timeline):")
 print("                             %s" % os.path.join(res, "report.html"))
-print("  the trace (CTF 1.8):       %s/   (hypervisor/: metadata, %s)"
+print("  the session (CTF 1.8):     %s/   (hypervisor/: %s; dom0/kernel/: dom0's vCPUs)"
       % (tr, ", ".join("xen_" + c for c in cpus)))
 print("  the snapshot:              %s/" % os.path.join(share, "snapshot"))
 print("  Xen's summary per vCPU:    build/viewer/ltt-view summary %s" % tr)

@@ -399,7 +399,11 @@ def check_trace_dir(tdir, problems, notes, snapshot=False, other_domains=None):
 def check_status(trace, status, snapshot, problems):
     """lttd's status (ltt-ctl status --json) against the trace."""
     res = {}
+    # A session of several sources lists every source's CPUs: the hypervisor's
+    # are the ones this trace is checked against.
     for c in status.get("cpus", []):
+        if c.get("source", "xen") != "xen":
+            continue
         cpu = str(c["cpu"])
         st = trace["streams"].get(cpu)
         lost = c.get("lost_total")
@@ -451,16 +455,31 @@ def check_ltt_view(a, res, bt_events, bt_counted, t, problems):
         return
     doc = json.loads(proc.stdout)
     sources = [r for res_ in doc["results"] for tb in res_["tables"] if tb["name"] == "sources" for r in tb["rows"]]
-    events = sum(r["events"] for r in sources)
-    lost = sum(r.get("lost_events", 0) for r in sources)
     violations = [r for res_ in doc["results"] if res_["analysis"] == "audit" for tb in res_["tables"]
                   for r in tb["rows"] if r.get("verdict") == "VIOLATION"]
-    res["ltt_view"] = {"events": events, "lost_events": lost, "audit_violations": len(violations)}
-    if events != bt_events:
-        problems.append("ltt-view read %d events, babeltrace2 %d" % (events, bt_events))
-    if lost not in (bt_counted, t.get("events_discarded", 0)):
-        problems.append("ltt-view counts %d lost events, the packets %d (babeltrace2 %d)"
-                        % (lost, t.get("events_discarded", 0), bt_counted))
+    # The checked trace is the source whose path ends with it; each other
+    # trace of the session against babeltrace2 reading it alone.
+    checked = os.path.normpath(os.path.join(a.trace, a.part)) if a.part else None
+    res["ltt_view"] = {"sources": {}, "audit_violations": len(violations)}
+    for r in sources:
+        path = os.path.normpath(r["source"])
+        if checked is None or path == checked:
+            want_events, want_lost = bt_events, (bt_counted, t.get("events_discarded", 0))
+        else:
+            p = run_babeltrace(path)
+            want_events = sum(1 for _ in p.stdout)
+            err, rc = finish_babeltrace(p)
+            discarded, _, other = split_stderr(err)
+            if rc != 0:
+                problems.append("babeltrace2 %s exited with %d: %s" % (path, rc, " | ".join(other[-3:])))
+            want_lost = (sum(discarded.values()),)
+        res["ltt_view"]["sources"][path] = {"events": r["events"], "lost_events": r.get("lost_events", 0),
+                                             "babeltrace2_events": want_events}
+        if r["events"] != want_events:
+            problems.append("ltt-view read %d events from %s, babeltrace2 %d" % (r["events"], path, want_events))
+        if r.get("lost_events", 0) not in want_lost:
+            problems.append("ltt-view counts %d lost events in %s, babeltrace2/the packets %s"
+                            % (r.get("lost_events", 0), path, " or ".join(map(str, want_lost))))
     for r in violations:
         problems.append("ltt-view audit: %s: %s (%s)" % (r["check"], r["count"], r["detail"]))
 
@@ -475,6 +494,9 @@ def main():
                     help="this script's --json output for another trace of the same boot: its statedump's domains "
                          "are the known ones when this trace has no statedump (a snapshot that no longer holds it)")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--part", metavar="SUBDIR",
+                    help="a session of several traces (hypervisor/, dom0/kernel/): the one checked in "
+                         "detail; the others are only read whole by babeltrace2 and compared with ltt-view")
     ap.add_argument("--ltt-view", default="build/viewer/ltt-view",
                     help="ltt-view to compare with babeltrace2 (skipped when it is not built)")
     ap.add_argument("--quiet", action="store_true")
@@ -483,12 +505,12 @@ def main():
     notes = []
     if not os.path.isdir(a.trace):
         sys.exit("%s: not a directory" % a.trace)
-    dirs = find_trace_dirs(a.trace)
+    dirs = find_trace_dirs(os.path.join(a.trace, a.part) if a.part else a.trace)
     if len(dirs) != 1:
         problems.append("%s: %d CTF trace directories (expected 1: hypervisor/): %s" % (a.trace, len(dirs), dirs))
     res = {"path": a.trace, "problems": problems, "notes": notes}
     # The whole trace at once, as a user would read it.
-    proc = run_babeltrace(a.trace)
+    proc = run_babeltrace(dirs[0] if a.part and dirs else a.trace)
     whole_events = sum(1 for _ in proc.stdout)
     err, rc = finish_babeltrace(proc)
     discarded, may_have, other = split_stderr(err)
@@ -538,8 +560,10 @@ def main():
         print("  facilities: " + ", ".join("%s %d" % kv for kv in t.get("by_facility", {}).items()))
         if "ltt_view" in res:
             v = res["ltt_view"]
-            print("  ltt-view: %d events, %d lost, %d audit violations" % (v["events"], v["lost_events"],
-                                                                         v["audit_violations"]))
+            for path, src in sorted(v["sources"].items()):
+                print("  ltt-view: %s: %d events (babeltrace2 %d), %d lost"
+                      % (path, src["events"], src["babeltrace2_events"], src["lost_events"]))
+            print("  ltt-view: %d audit violations" % v["audit_violations"])
         for n in notes:
             print("  note: %s" % n)
         for p in problems:

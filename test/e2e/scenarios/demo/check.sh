@@ -6,6 +6,8 @@
 #   and loss counts against Xen's (ltt-ctl status --json);
 # - the recording holds sched, runstate, irq, evtchn, hypercall and domain
 #   (statedump) events from both physical CPUs, the statedump names dom0;
+#   dom0's kernel part is read by babeltrace2 and ltt-view alike, and
+#   irq-latency follows interrupts from Xen to dom0's handlers;
 # - the snapshot holds sched, runstate and hypercall events of both CPUs;
 # - ltt_trace_check.py also has ltt-view read both: as many events as
 #   babeltrace2 decoded, the same losses, no time-base audit violation;
@@ -34,7 +36,7 @@ check_ltt() {
 		failed=1
 	fi
 }
-check_ltt trace --status "$share/trace.status.json"
+check_ltt trace --part hypervisor --status "$share/trace.status.json"
 check_ltt snapshot --snapshot --status "$share/snapshot.status.json" --domains-from "$res/trace.json"
 [ "$failed" = 0 ] || fail "ltt_trace_check.py found problems (see above)"
 
@@ -64,6 +66,17 @@ view=build/viewer/ltt-view
 [ -x "$view" ] || fail "$view is not built (make tools)"
 "$view" report "$share/trace" -o "$res/report.html" >"$res/ltt-view.txt" 2>"$res/ltt-view.err" ||
 	fail "ltt-view report failed: $(cat "$res/ltt-view.err")"
+"$view" irq-latency --json "$share/trace" >"$res/irq-latency.json" 2>>"$res/ltt-view.err" ||
+	fail "ltt-view irq-latency failed: $(cat "$res/ltt-view.err")"
+python3 - "$res/irq-latency.json" <<'PY' || fail "irq-latency followed no interrupt into dom0"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = [r for res in doc["results"] if res["analysis"] == "irq_latency" for t in res["tables"]
+        if t["name"] == "by_irq" for r in t["rows"]]
+chains = sum(r["chains"] for r in rows)
+print("check: irq-latency: %d chains from Xen to dom0's handlers, %d interrupts" % (chains, len(rows)))
+sys.exit(0 if chains > 0 else 1)
+PY
 [ -s "$res/report.html" ] || fail "ltt-view report wrote no report.html"
 
 test/e2e/demo_report.sh "$res" >"$res/report.txt" || fail "demo_report.sh failed"
