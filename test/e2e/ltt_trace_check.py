@@ -482,6 +482,25 @@ def check_ltt_view(a, res, bt_events, bt_counted, t, problems):
                             % (r.get("lost_events", 0), path, " or ".join(map(str, want_lost))))
     for r in violations:
         problems.append("ltt-view audit: %s: %s (%s)" % (r["check"], r["count"], r["detail"]))
+    # Every analysis runs on it; per physical CPU the lanes (guest,
+    # hypervisor, idle, lost, unknown) add up to the span, to the TSC tick.
+    for command in ("irq-latency", "sched-latency", "grants", "loss", "cpu"):
+        p = subprocess.run([a.ltt_view, command, "--json", a.trace], capture_output=True, text=True)
+        if p.returncode != 0:
+            problems.append("ltt-view %s %s exited with %d: %s"
+                            % (command, a.trace, p.returncode, p.stderr.strip()[-300:]))
+            continue
+        if command != "cpu":
+            continue
+        hz = t.get("tsc_hz") or 0
+        lanes = [r for res_ in json.loads(p.stdout)["results"] for tb in res_["tables"] if tb["name"] == "lanes"
+                 for r in tb["rows"]]
+        res["ltt_view"]["cpu_lanes"] = len(lanes)
+        for r in lanes:
+            total = sum(r[k] for k in ("guest", "hypervisor", "idle", "lost", "unknown"))
+            if hz and abs(total - r["span"]) * hz > 0.5:
+                problems.append("ltt-view cpu: CPU %s's lanes add up to %.9f s, its span is %.9f s"
+                                % (r["cpu"], total, r["span"]))
 
 
 def main():
