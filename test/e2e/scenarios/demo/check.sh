@@ -78,6 +78,8 @@ print("check: irq-latency: %d chains from Xen to dom0's handlers, %d interrupts"
 sys.exit(0 if chains > 0 else 1)
 PY
 [ -s "$res/report.html" ] || fail "ltt-view report wrote no report.html"
+"$view" export --format perfetto "$share/trace" -o "$res/perfetto.json" >/dev/null 2>>"$res/ltt-view.err" ||
+	fail "ltt-view export failed: $(cat "$res/ltt-view.err")"
 
 test/e2e/demo_report.sh "$res" >"$res/report.txt" || fail "demo_report.sh failed"
 echo "check: report.txt: $(wc -l <"$res/report.txt") lines"
