@@ -25,17 +25,8 @@ fail() {
 command -v babeltrace2 >/dev/null || fail "babeltrace2 is not installed (make deps)"
 
 failed=0
-# check_ltt NAME ARGS...: ltt_trace_check.py on $share/NAME, JSON to $res/NAME.json.
-check_ltt() {
-	local name=$1
-	shift
-	echo "check: $name"
-	if ! python3 test/e2e/ltt_trace_check.py "$share/$name" --json "$res/$name.json" "$@" |
-		sed 's/^/check:   /'; then
-		echo "check: FAIL: $name (problems above)"
-		failed=1
-	fi
-}
+# shellcheck source=test/e2e/check_lib.sh
+. test/e2e/check_lib.sh
 check_ltt trace --part hypervisor --status "$share/trace.status.json"
 check_ltt snapshot --snapshot --status "$share/snapshot.status.json" --domains-from "$res/trace.json"
 [ "$failed" = 0 ] || fail "ltt_trace_check.py found problems (see above)"

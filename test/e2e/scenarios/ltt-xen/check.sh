@@ -26,17 +26,8 @@ rounds=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["result
 	"$share/result.json")
 failed=0
 
-# check_ltt NAME ARGS...: ltt_trace_check.py on $share/NAME, JSON to $res/NAME.json.
-check_ltt() {
-	local name=$1
-	shift
-	echo "check: $name"
-	if ! python3 test/e2e/ltt_trace_check.py "$share/$name" --json "$res/$name.json" "$@" |
-		sed 's/^/check:   /'; then
-		echo "check: FAIL: $name (problems above)"
-		failed=1
-	fi
-}
+# shellcheck source=test/e2e/check_lib.sh
+. test/e2e/check_lib.sh
 
 for r in $(seq 1 "$rounds"); do
 	check_ltt "ltt-discard-$r" --status "$share/ltt-discard-$r.status.json"
