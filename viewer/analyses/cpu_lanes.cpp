@@ -131,12 +131,18 @@ void cpu_lanes::on_xen(const event& e, lane& l) {
         if (l.depth > 0 && --l.depth == 0)
             to_.episode_end(l.cpu, l.episode_start, e);
     };
+    // A source that records no ends (xentrace) marks only where hypercalls
+    // and interrupts start: counting from there to the next event as
+    // hypervisor time would charge Xen with the guest's time.
+    const bool has_ends = e.source().records_episode_ends;
     if (c.irq_entry.is(e)) {
-        begin(episode_kind::interrupt, "interrupts");
+        if (has_ends)
+            begin(episode_kind::interrupt, "interrupts");
     } else if (c.irq_exit.is(e)) {
         end();
     } else if (c.hc_entry.is(e)) {
-        begin(episode_kind::hypercall, "hypercall " + value_name(e, c.hc_entry.f[0]));
+        if (has_ends)
+            begin(episode_kind::hypercall, "hypercall " + value_name(e, c.hc_entry.f[0]));
     } else if (c.hc_exit.is(e)) {
         end();
     } else if (c.vmexit.is(e) || c.svm_vmexit.is(e)) {

@@ -134,6 +134,12 @@ result cpu_usage::finish() {
                       "interrupts, hypercalls, HVM exits, and the scheduler between vCPUs; "
                       "lost: from the last event before a loss until the trace says again who "
                       "runs)");
+    for (const source_info* s : context_.sources)
+        if (s->layer == ltt::layer::xen && !s->records_episode_ends)
+            r.notes.push_back(fmt::format(
+                "{}: {} records where hypercalls and interrupts start, not where they end: "
+                "their time counts as the guest's (hypervisor: HVM exits and the scheduler)",
+                s->path, s->format));
     const auto pct = [](std::uint64_t part, std::uint64_t whole) -> cell {
         return whole == 0 ? cell(std::monostate{})
                           : cell(100.0 * static_cast<double>(part) / static_cast<double>(whole));

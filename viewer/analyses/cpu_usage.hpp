@@ -16,6 +16,8 @@
 //   unknown      before the trace says who runs (its first runstate change
 //                or statedump).
 // So per lane guest + hypervisor + idle + lost + unknown = span, exactly.
+// A trace that records where hypercalls and interrupts start but not where
+// they end (xentrace) has no such episodes: their time is the guest's.
 //
 // Dom0's time on a guest's behalf, where the trace shows it: the hypercalls
 // in which dom0 maps or unmaps a guest's grants (memory_grant_map/unmap

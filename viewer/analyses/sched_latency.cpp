@@ -11,14 +11,20 @@
 
 namespace ltt::viewer {
 
-sched_latency::sched_latency(const analysis_context& context, std::size_t worst, bool histograms)
-    : context_(context), worst_n_(worst), histograms_(histograms),
-      runstate_(context.classes->find(ltt::layer::xen, "runstate_change")) {
+sched_latency::sched_latency(const analysis_context& context, std::size_t worst, bool histograms,
+                             bool xenalyze_compat)
+    : context_(context), worst_n_(worst), histograms_(histograms), compat_(xenalyze_compat),
+      runstate_(context.classes->find(ltt::layer::xen, "runstate_change")),
+      continue_(context.classes->find(ltt::layer::xen, "runstate_continue_running")) {
     if (runstate_ != nullptr) {
         f_dom_ = *runstate_->field_index("domid");
         f_vcpu_ = *runstate_->field_index("vcpu");
         f_old_ = *runstate_->field_index("old_state");
         f_new_ = *runstate_->field_index("new_state");
+    }
+    if (continue_ != nullptr) {
+        f_cont_dom_ = *continue_->field_index("domid");
+        f_cont_vcpu_ = *continue_->field_index("vcpu");
     }
 }
 
@@ -40,42 +46,97 @@ void sched_latency::on_event(const event& e) {
         }
         return;
     }
-    if (runstate_ == nullptr || e.cls != runstate_)
+    if (e.cls == nullptr)
         return;
-    const vcpu_key key{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_dom_)),
-                       static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
-    if (key.first == domid_idle)
+    if (e.cls == runstate_) {
+        const vcpu_key key{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_dom_)),
+                           static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
+        if (key.first == domid_idle)
+            return;
+        const auto from = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_old_));
+        const auto to = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_new_));
+        per_vcpu& v = vcpus_[key];
+        if (compat_)
+            change_compat(e, v, key, from, to);
+        else
+            change(e, v, key, from, to);
+    } else if (compat_ && e.cls == continue_) {
+        // xenalyze treats a decision to keep a vCPU running as a change to
+        // running from whatever state it believed.
+        const vcpu_key key{
+            static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_cont_dom_)),
+            static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_cont_vcpu_))};
+        if (key.first == domid_idle)
+            return;
+        per_vcpu& v = vcpus_[key];
+        if (v.followed && v.believed == runstate::runnable)
+            end_wake(e, v, key);
+        v.followed = true;
+        v.believed = runstate::running;
+    }
+}
+
+void sched_latency::end_wake(const event& e, per_vcpu& v, const vcpu_key& key) {
+    if (!v.woken_at)
         return;
-    const auto from = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_old_));
-    const auto to = static_cast<runstate>(unsigned_at(*e.cls, e.payload, f_new_));
-    per_vcpu& v = vcpus_[key];
-    if (from == runstate::blocked && to == runstate::runnable) {
+    const std::uint64_t latency = e.ts - *v.woken_at;
+    if (!compat_ || latency != 0) {
+        v.latency.add(latency);
+        worst_.push_back({latency, *v.woken_at, key.first, key.second, e.cpu});
+        if (worst_.size() > 4 * worst_n_ + 64) {
+            std::nth_element(worst_.begin(), worst_.begin() + static_cast<long>(worst_n_),
+                             worst_.end(),
+                             [](const auto& a, const auto& b) { return a.latency > b.latency; });
+            worst_.resize(worst_n_);
+        }
+    }
+    v.woken_at.reset();
+}
+
+void sched_latency::change(const event& e, per_vcpu& v, const vcpu_key& key, runstate from,
+                           runstate to) {
+    if ((from == runstate::blocked || from == runstate::offline) && to == runstate::runnable) {
         v.woken_at = e.ts;
         v.woken_on = e.cpu;
     } else if (to == runstate::running) {
-        if (v.woken_at) {
-            const std::uint64_t latency = e.ts - *v.woken_at;
-            v.latency.add(latency);
-            worst_.push_back({latency, *v.woken_at, key.first, key.second, e.cpu});
-            if (worst_.size() > 4 * worst_n_ + 64) {
-                std::nth_element(
-                    worst_.begin(), worst_.begin() + static_cast<long>(worst_n_), worst_.end(),
-                    [](const auto& a, const auto& b) { return a.latency > b.latency; });
-                worst_.resize(worst_n_);
-            }
-            v.woken_at.reset();
-        }
+        end_wake(e, v, key);
     } else {
         v.woken_at.reset(); // blocked or offline again before running
     }
+}
+
+void sched_latency::change_compat(const event& e, per_vcpu& v, const vcpu_key& key, runstate from,
+                                  runstate to) {
+    if (!v.followed) {
+        if (to != runstate::running)
+            return;
+        v.followed = true;
+        v.believed = runstate::running;
+        return;
+    }
+    if (v.believed != from && v.believed == runstate::running)
+        return; // xenalyze does not update a vCPU it believes running
+    if (v.believed == runstate::runnable)
+        end_wake(e, v, key);
+    if (to == runstate::runnable &&
+        (v.believed == runstate::blocked || v.believed == runstate::offline)) {
+        v.woken_at = e.ts;
+        v.woken_on = e.cpu;
+    }
+    v.believed = to;
 }
 
 result sched_latency::finish() {
     result r;
     r.name = "sched_latency";
     r.title = "vCPU scheduling latency (wake -> running)";
-    r.notes.push_back("a wake is a runstate change blocked -> runnable; its latency is the "
-                      "time to the vCPU's next change to running; preemptions are not wakes");
+    if (compat_)
+        r.notes.push_back("xenalyze-compatible: wakes as xenalyze --summary counts them (a vCPU "
+                          "from its first run; runnable after blocked or offline until the next "
+                          "change; zero-length wakes not counted)");
+    else
+        r.notes.push_back("a wake is a runstate change blocked -> runnable; its latency is the "
+                          "time to the vCPU's next change to running; preemptions are not wakes");
     if (dropped_ != 0)
         r.notes.push_back(fmt::format("{} wakes dropped: their change to running may be among "
                                       "lost records",

@@ -263,8 +263,12 @@ int main(int argc, char** argv) {
                           "interrupt delivery: physical IRQ -> event channel -> vCPU -> "
                           "handler, per stage",
                           std::vector<analysis_factory>{make<irq_latency>});
-    commands.emplace_back("sched-latency", "vCPU wake -> running latency per domain and vCPU",
-                          std::vector<analysis_factory>{make<sched_latency>});
+    commands.emplace_back(
+        "sched-latency", "vCPU wake -> running latency per domain and vCPU",
+        std::vector<analysis_factory>{
+            [&xenalyze_compat](const analysis_context& c) -> std::unique_ptr<analysis> {
+                return std::make_unique<sched_latency>(c, 10, false, xenalyze_compat);
+            }});
     commands.emplace_back("cpu",
                           "CPU time per physical CPU, domain and vCPU; hypervisor time by kind",
                           std::vector<analysis_factory>{}, false, true);
@@ -281,6 +285,10 @@ int main(int argc, char** argv) {
             c.app->add_flag("--xenalyze-compat", xenalyze_compat,
                             "runstate intervals and percentiles as xenalyze --summary counts "
                             "them");
+        if (std::string_view(c.name) == "sched-latency")
+            c.app->add_flag("--xenalyze-compat", xenalyze_compat,
+                            "wakes as xenalyze --summary counts them (its runnable \"wake\" "
+                            "rows)");
         if (c.interval)
             c.app->add_option("--interval", c.interval_text,
                               "also per time bucket of this length (e.g. 10ms, or 1000000c "

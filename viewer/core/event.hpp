@@ -51,6 +51,10 @@ struct source_info {
     std::optional<std::uint32_t> domid;
     std::string domain_name; // "hypervisor", "dom0", "domU-3", a hostname...
     clock_info clock;
+    // Whether the trace records where hypercalls and interrupts end (ltt-xen
+    // does); xentrace records their entry only (TRC_PV_HYPERCALL*, do_IRQ's
+    // TRC_HW_IRQ), so their length is not in it and an entry is an instant.
+    bool records_episode_ends = true;
     std::vector<std::string> notices; // said once, on stderr and in reports
 };
 

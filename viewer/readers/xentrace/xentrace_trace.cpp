@@ -273,6 +273,7 @@ private:
         source_.clock.name = "tsc";
         source_.clock.freq_hz = 0; // xentrace does not record it
         source_.clock.host_tsc = true;
+        source_.records_episode_ends = false;
         notices(scan, options);
 
         const std::uint64_t fallback = scan.first_tsc_any.value_or(0);
