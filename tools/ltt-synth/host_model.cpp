@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -411,7 +412,9 @@ private:
             .put(d.port)
             .put(static_cast<std::uint16_t>(v.id));
         xen(c.t_pending, "evtchn_set_pending", sp);
-        const bool coalesced = !v.pending.empty();
+        const bool coalesced = std::any_of(v.pending.begin(), v.pending.end(),
+                                           [&](const irq_chain& p) { return p.port == c.port; });
+        c.coalesced = coalesced;
         if (!v.upcall_pending) {
             ltt::payload_writer u;
             u.put(static_cast<std::uint16_t>(v.domid)).put(static_cast<std::uint16_t>(v.id));
@@ -428,8 +431,9 @@ private:
         now_ = end + 1;
         if (coalesced)
             ++truth_.coalesced;
-        else
-            v.pending.push_back(c);
+        // A coalesced interrupt is served by the upcall of the one pending
+        // before it: it waits in the same list, without a handler of its own.
+        v.pending.push_back(c);
         if (current_ == &v) {
             now_ += us(1);
             upcall(v);
@@ -444,8 +448,17 @@ private:
         ltt::payload_writer u;
         u.put(static_cast<std::uint16_t>(v.id));
         dom0(v, t, "xen_evtchn_upcall_entry", u);
+        const std::uint64_t t_upcall = t;
+        std::map<std::uint32_t, const irq_chain*> served; // port -> its handler's chain
         for (irq_chain& c : v.pending) {
-            c.t_upcall = t;
+            c.t_upcall = t_upcall;
+            if (c.coalesced) {
+                const irq_chain& first = *served.at(c.port);
+                c.t_handler = first.t_handler;
+                c.t_handler_exit = first.t_handler_exit;
+                truth_.chains.push_back(c);
+                continue;
+            }
             ltt::payload_writer hp;
             hp.put(c.port).put(c.irq);
             dom0(v, t + us(0.4), "xen_evtchn_handle_port", hp);
@@ -459,6 +472,7 @@ private:
             dom0(v, c.t_handler_exit, "irq_handler_exit", hx);
             t = c.t_handler_exit;
             truth_.chains.push_back(c);
+            served[c.port] = &c;
         }
         t += us(0.3);
         dom0(v, t, "xen_evtchn_upcall_exit", u);

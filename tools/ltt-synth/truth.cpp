@@ -16,7 +16,8 @@ nlohmann::json to_json(const truth& t) {
                             {"t_pending", c.t_pending},
                             {"t_upcall", c.t_upcall},
                             {"t_handler", c.t_handler},
-                            {"t_handler_exit", c.t_handler_exit}};
+                            {"t_handler_exit", c.t_handler_exit},
+                            {"coalesced", c.coalesced}};
         j["t_runnable"] = c.t_runnable ? nlohmann::json(*c.t_runnable) : nlohmann::json(nullptr);
         j["t_running"] = c.t_running ? nlohmann::json(*c.t_running) : nlohmann::json(nullptr);
         chains.push_back(std::move(j));

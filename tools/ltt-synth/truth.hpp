@@ -8,7 +8,9 @@
 //     (t_runnable, when it was blocked) -> running (t_running, when it was
 //     not running) -> the guest's upcall (t_upcall) -> the Linux handler's
 //     entry (t_handler) and exit (t_handler_exit). A chain whose port was
-//     already pending is "coalesced" (the guest handles both at once).
+//     already pending is "coalesced": the guest handles both at once, so
+//     its upcall and handler are the first one's (and its wake and
+//     schedule, when they came after its own set_pending).
 //   - runstate time of a vCPU: the time between its consecutive runstate
 //     changes, by the state it was in (before its first change: not counted).
 //   - wake latency: blocked -> runnable (the wake) to runnable -> running.
@@ -39,6 +41,7 @@ struct irq_chain {
     std::uint64_t t_irq = 0, t_pending = 0;
     std::optional<std::uint64_t> t_runnable, t_running;
     std::uint64_t t_upcall = 0, t_handler = 0, t_handler_exit = 0;
+    bool coalesced = false; // served by the handler of the chain pending before it
 };
 
 struct vcpu_truth {

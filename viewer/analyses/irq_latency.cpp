@@ -85,6 +85,9 @@ struct irq_latency::classes {
 irq_latency::irq_latency(const analysis_context& context, std::size_t worst, bool histograms)
     : context_(context), worst_n_(worst), histograms_(histograms),
       c_(std::make_unique<classes>(*context.classes)) {
+    for (const bound* b : {&c_->handle_port, &c_->statedump_irq})
+        if (b->cls != nullptr)
+            start_markers_.push_back(b->cls);
     for (const source_info* s : context.sources) {
         if (s->layer == ltt::layer::kernel && s->domid)
             guest_traced_[*s->domid] = true;
@@ -106,17 +109,20 @@ void irq_latency::on_event(const event& e) {
     if (e.source().layer == ltt::layer::xen) {
         xen_cpu& cpu = cpus_[e.cpu];
         if (c.irq_entry.is(e)) {
-            if (cpu.depth++ == 0) {
-                cpu.t_irq = e.ts;
-                cpu.vector = static_cast<std::uint32_t>(c.irq_entry.u(e, 0));
-                cpu.xen_irq = static_cast<std::int32_t>(c.irq_entry.s(e, 1));
-                cpu.have_pirq = false;
-            }
+            // Nesting deeper than x86's interrupt priorities allow means
+            // exits were lost: keep the latest entries.
+            constexpr std::size_t max_nesting = 16;
+            if (cpu.nested.size() == max_nesting)
+                cpu.nested.erase(cpu.nested.begin());
+            cpu.nested.push_back({e.ts, static_cast<std::uint32_t>(c.irq_entry.u(e, 0)),
+                                  static_cast<std::int32_t>(c.irq_entry.s(e, 1))});
+            cpu.have_pirq = false;
         } else if (c.irq_exit.is(e)) {
-            if (cpu.depth > 0 && --cpu.depth == 0)
-                cpu.have_pirq = false;
+            if (!cpu.nested.empty())
+                cpu.nested.pop_back();
+            cpu.have_pirq = false;
         } else if (c.guest_pirq.is(e)) {
-            cpu.have_pirq = cpu.depth > 0;
+            cpu.have_pirq = !cpu.nested.empty();
             cpu.pirq_domid = static_cast<std::uint32_t>(c.guest_pirq.u(e, 0));
             cpu.pirq = static_cast<std::uint32_t>(c.guest_pirq.u(e, 1));
             cpu.pirq_port = static_cast<std::uint32_t>(c.guest_pirq.u(e, 2));
@@ -142,21 +148,17 @@ void irq_latency::on_set_pending(const event& e) {
     const auto port = static_cast<std::uint32_t>(c.set_pending.u(e, 1));
     const auto vcpu = static_cast<std::uint32_t>(c.set_pending.u(e, 2));
     const port_key key{domid, port};
-    if (open_.contains(key)) {
-        ++ended_full_["coalesced (port already pending)"];
-        cpu.have_send = false;
-        return;
-    }
     chain ch;
     ch.domid = domid;
     ch.vcpu = vcpu;
     ch.port = port;
     ch.t_pending = e.ts;
-    if (cpu.depth > 0 && cpu.have_pirq && cpu.pirq_domid == domid && cpu.pirq_port == port) {
+    if (!cpu.nested.empty() && cpu.have_pirq && cpu.pirq_domid == domid && cpu.pirq_port == port) {
+        const xen_cpu::handling& h = cpu.nested.back();
         ch.from = origin::pirq;
-        ch.t_origin = cpu.t_irq;
-        ch.xen_irq = cpu.xen_irq;
-        ch.vector = cpu.vector;
+        ch.t_origin = h.t_irq;
+        ch.xen_irq = h.xen_irq;
+        ch.vector = h.vector;
         ch.pirq = cpu.pirq;
     } else if (cpu.have_send) {
         ch.from = origin::interdomain;
@@ -166,9 +168,26 @@ void irq_latency::on_set_pending(const event& e) {
         ch.t_origin = e.ts;
     }
     cpu.have_send = false;
+    ++coverage_[{domid, ch.from}].interrupts;
+    if (guest_traced_.contains(domid) && !guest_recording(domid, vcpu)) {
+        // The guest's trace has not begun (or its probes are not all
+        // attached yet): its upcall and handler may be missing.
+        ended_early(ch, "before the guest's trace began");
+        return;
+    }
     if (const auto it = port_irq_.find(key); it != port_irq_.end()) {
         ch.irq = it->second.first;
         ch.name = it->second.second;
+    }
+    auto& on_port = by_port_[key];
+    if (!on_port.empty()) {
+        open_chain& last = open_.at(on_port.back());
+        if (!last.dispatched && last.ch.vcpu == vcpu) {
+            // Still pending: the guest will see one event for both.
+            last.coalesced.push_back(std::move(ch));
+            ++coalesced_;
+            return;
+        }
     }
     const auto st =
         context_.cpus != nullptr ? context_.cpus->state_of({domid, vcpu}) : std::nullopt;
@@ -176,8 +195,23 @@ void irq_latency::on_set_pending(const event& e) {
         ch.needs_schedule = true;
         ch.needs_wake = st->state == runstate::blocked;
     }
-    open_.emplace(key, std::move(ch));
-    by_vcpu_[{domid, vcpu}].push_back(key);
+    const chain_id id = next_id_++;
+    open_.emplace(id, open_chain{std::move(ch), {}, false});
+    on_port.push_back(id);
+    by_vcpu_[{domid, vcpu}].push_back(id);
+}
+
+// ltt-guest attaches its probes one by one, tracepoints first, then the
+// upcall's kretprobe and the port's kprobe (tens of milliseconds apart under
+// emulation), then writes its statedump: a guest's trace shows every stage
+// from its first handle_port or statedump event on, whichever comes first
+// (a flight recorder's snapshot, whose start-up statedump was overwritten,
+// from its first handle_port). A guest trace with neither (ftrace) counts
+// from the vCPU's first event.
+bool irq_latency::guest_recording(std::uint32_t domid, std::uint32_t vcpu) const {
+    if (!start_markers_.empty())
+        return domain_started_.contains(domid);
+    return guest_started_.contains({domid, vcpu});
 }
 
 void irq_latency::on_runstate(const event& e) {
@@ -187,8 +221,8 @@ void irq_latency::on_runstate(const event& e) {
     const auto from = static_cast<runstate>(c.runstate.u(e, 2));
     const auto to = static_cast<runstate>(c.runstate.u(e, 3));
     if (const auto it = by_vcpu_.find(v); it != by_vcpu_.end()) {
-        for (const port_key& k : it->second) {
-            chain& ch = open_.at(k);
+        for (const chain_id id : it->second) {
+            chain& ch = open_.at(id).ch;
             if (to == runstate::runnable && from == runstate::blocked && ch.needs_wake &&
                 !ch.t_runnable && !ch.t_running)
                 ch.t_runnable = e.ts;
@@ -234,6 +268,10 @@ void irq_latency::on_guest(const event& e) {
         return;
     const std::uint32_t domid = *s.domid;
     const vcpu_key v{domid, e.cpu};
+    guest_started_.insert(v);
+    guest_last_[domid] = e.ts;
+    if (std::find(start_markers_.begin(), start_markers_.end(), e.cls) != start_markers_.end())
+        domain_started_.insert(domid);
     if (c.statedump_irq.is(e) || c.bind_irq.is(e)) {
         const bound& b = c.statedump_irq.is(e) ? c.statedump_irq : c.bind_irq;
         std::string name;
@@ -251,8 +289,8 @@ void irq_latency::on_guest(const event& e) {
     if (c.upcall_entry.is(e)) {
         seen_upcall_ = true;
         if (const auto it = by_vcpu_.find(v); it != by_vcpu_.end()) {
-            for (const port_key& k : it->second) {
-                chain& ch = open_.at(k);
+            for (const chain_id id : it->second) {
+                chain& ch = open_.at(id).ch;
                 if (!ch.t_upcall && (!ch.needs_schedule || ch.t_running))
                     ch.t_upcall = e.ts;
             }
@@ -264,10 +302,18 @@ void irq_latency::on_guest(const event& e) {
         return;
     }
     if (c.handle_port.is(e)) {
+        // The guest takes the port: its oldest chain not yet taken.
         const port_key k{domid, static_cast<std::uint32_t>(c.handle_port.u(e, 0))};
-        if (const auto it = open_.find(k); it != open_.end()) {
-            it->second.irq = static_cast<std::int32_t>(c.handle_port.s(e, 1));
-            dispatching_[v] = k;
+        if (const auto it = by_port_.find(k); it != by_port_.end()) {
+            for (const chain_id id : it->second) {
+                open_chain& o = open_.at(id);
+                if (o.dispatched)
+                    continue;
+                o.dispatched = true;
+                o.ch.irq = static_cast<std::int32_t>(c.handle_port.s(e, 1));
+                dispatching_[v] = id;
+                break;
+            }
         }
         return;
     }
@@ -281,26 +327,28 @@ void irq_latency::on_guest(const event& e) {
         }
         // The chain this handler serves: the port being dispatched, else an
         // open chain on this vCPU whose port is bound to this irq.
-        chain* target = nullptr;
+        open_chain* target = nullptr;
         if (const auto d = dispatching_.find(v); d != dispatching_.end()) {
-            if (const auto it = open_.find(d->second); it != open_.end() && it->second.irq == irq)
+            if (const auto it = open_.find(d->second);
+                it != open_.end() && it->second.ch.irq == irq)
                 target = &it->second;
         }
         if (target == nullptr) {
             if (const auto it = by_vcpu_.find(v); it != by_vcpu_.end()) {
-                for (const port_key& k : it->second) {
-                    chain& ch = open_.at(k);
-                    if (ch.irq == irq && !ch.t_handler) {
-                        target = &ch;
+                for (const chain_id id : it->second) {
+                    open_chain& o = open_.at(id);
+                    if (o.ch.irq == irq && !o.ch.t_handler) {
+                        target = &o;
                         break;
                     }
                 }
             }
         }
-        if (target != nullptr && !target->t_handler) {
-            target->t_handler = e.ts;
-            target->name = name;
-            target->irq = irq;
+        if (target != nullptr && !target->ch.t_handler) {
+            target->ch.t_handler = e.ts;
+            target->ch.name = name;
+            target->ch.irq = irq;
+            target->dispatched = true;
         }
         // Reduced chains: the first handler after the wake.
         if (const auto w = woken_.find(v);
@@ -315,17 +363,11 @@ void irq_latency::on_guest(const event& e) {
         seen_handler_exit_ = true;
         const auto irq = static_cast<std::int32_t>(c.handler_exit.s(e, 0));
         if (const auto it = by_vcpu_.find(v); it != by_vcpu_.end()) {
-            for (const port_key& k : it->second) {
-                chain& ch = open_.at(k);
+            for (const chain_id id : it->second) {
+                chain& ch = open_.at(id).ch;
                 if (ch.t_handler && ch.irq == irq && !ch.t_handler_exit) {
                     ch.t_handler_exit = e.ts;
-                    const port_key done = k;
-                    complete(ch);
-                    it->second.erase(std::find(it->second.begin(), it->second.end(), done));
-                    open_.erase(done);
-                    if (const auto d = dispatching_.find(v);
-                        d != dispatching_.end() && d->second == done)
-                        dispatching_.erase(d);
+                    complete_open(id);
                     break;
                 }
             }
@@ -343,8 +385,9 @@ void irq_latency::on_loss(const event& e) {
     // What the lost records held is unknown: chains waiting on this stream
     // may have missed their next stage.
     const source_info& s = e.source();
-    std::vector<port_key> doomed;
-    for (const auto& [key, ch] : open_) {
+    std::vector<chain_id> doomed;
+    for (const auto& [id, o] : open_) {
+        const chain& ch = o.ch;
         const bool guest_side =
             s.layer == ltt::layer::kernel && s.domid && *s.domid == ch.domid && e.cpu == ch.vcpu;
         bool xen_side = false;
@@ -353,25 +396,74 @@ void irq_latency::on_loss(const event& e) {
             xen_side = !where || *where == e.cpu;
         }
         if (guest_side || xen_side)
-            doomed.push_back(key);
+            doomed.push_back(id);
     }
-    for (const port_key& k : doomed)
-        end_chain(k, "lost events on its path");
+    for (const chain_id id : doomed)
+        end_chain(id, "lost events on its path");
     if (s.layer == ltt::layer::kernel && s.domid)
         woken_.erase({*s.domid, e.cpu});
 }
 
-void irq_latency::end_chain(const port_key& key, const std::string& reason) {
-    const auto it = open_.find(key);
+void irq_latency::end_chain(chain_id id, const std::string& reason) {
+    const auto it = open_.find(id);
     if (it == open_.end())
         return;
-    ++ended_full_[reason];
-    auto& q = by_vcpu_[{it->second.domid, it->second.vcpu}];
-    q.erase(std::remove(q.begin(), q.end(), key), q.end());
+    ended_early(it->second.ch, reason);
+    for (const chain& f : it->second.coalesced)
+        ended_early(f, reason);
+    const chain& ch = it->second.ch;
+    const auto drop = [id](std::deque<chain_id>& q) {
+        q.erase(std::remove(q.begin(), q.end(), id), q.end());
+    };
+    drop(by_vcpu_[{ch.domid, ch.vcpu}]);
+    drop(by_port_[{ch.domid, ch.port}]);
+    if (const auto d = dispatching_.find({ch.domid, ch.vcpu});
+        d != dispatching_.end() && d->second == id)
+        dispatching_.erase(d);
     open_.erase(it);
 }
 
-void irq_latency::complete(chain& ch) {
+void irq_latency::complete_open(chain_id id) {
+    open_chain& o = open_.at(id);
+    complete(o.ch);
+    // A coalesced interrupt shares the first one's boundaries after its own
+    // set_pending: the vCPU woke, ran, took the upcall and the handler once
+    // for both.
+    const auto after = [](std::optional<std::uint64_t> t, std::uint64_t since) {
+        return t && *t >= since ? t : std::nullopt;
+    };
+    for (chain& f : o.coalesced) {
+        const std::uint64_t since = *f.t_pending;
+        f.irq = o.ch.irq;
+        f.name = o.ch.name;
+        f.t_runnable = after(o.ch.t_runnable, since);
+        f.t_running = after(o.ch.t_running, since);
+        f.t_upcall = after(o.ch.t_upcall, since);
+        f.t_handler = after(o.ch.t_handler, since);
+        f.t_handler_exit = after(o.ch.t_handler_exit, since);
+        if (f.t_handler)
+            complete(f, true);
+        else
+            ended_early(f, "coalesced after its handler began");
+    }
+    const chain& ch = o.ch;
+    const auto drop = [id](std::deque<chain_id>& q) {
+        q.erase(std::remove(q.begin(), q.end(), id), q.end());
+    };
+    drop(by_vcpu_[{ch.domid, ch.vcpu}]);
+    drop(by_port_[{ch.domid, ch.port}]);
+    if (const auto d = dispatching_.find({ch.domid, ch.vcpu});
+        d != dispatching_.end() && d->second == id)
+        dispatching_.erase(d);
+    open_.erase(id);
+}
+
+void irq_latency::ended_early(const chain& ch, const std::string& reason) {
+    ++ended_full_[reason];
+    ++coverage_[{ch.domid, ch.from}].ended;
+}
+
+void irq_latency::complete(chain& ch, bool coalesced) {
     // The boundaries the chain has, in order; each stage is the time from
     // the previous boundary, so the stages add up to the total exactly.
     const bool reduced = ch.from == origin::wake;
@@ -384,6 +476,11 @@ void irq_latency::complete(chain& ch) {
         ch.t_handler_exit};
     if (!ch.t_handler)
         return;
+    if (!reduced) {
+        coverage& cov = coverage_[{ch.domid, ch.from}];
+        ++cov.chained;
+        cov.coalesced += coalesced ? 1 : 0;
+    }
     auto& groups = reduced ? reduced_ : full_;
     group& g = groups[{ch.domid, ch.irq, ch.name, ch.from}];
     ++g.chains;
@@ -413,13 +510,20 @@ void irq_latency::complete(chain& ch) {
 
 result irq_latency::finish() {
     // Chains still open: the guest was not traced, or the trace ended.
-    for (auto& [key, ch] : open_) {
-        if (ch.t_handler && !ch.t_handler_exit) {
-            complete(ch); // the trace has no handler exits (or ended inside one)
-            continue;
-        }
-        ++ended_full_[guest_traced_.contains(ch.domid) ? "trace ended before the handler"
-                                                       : "guest kernel not traced"];
+    std::vector<chain_id> left;
+    for (const auto& [id, o] : open_)
+        left.push_back(id);
+    for (const chain_id id : left) {
+        const chain& ch = open_.at(id).ch;
+        if (ch.t_handler && !ch.t_handler_exit)
+            complete_open(id); // the trace has no handler exits (or ended inside one)
+        else if (!guest_traced_.contains(ch.domid))
+            end_chain(id, "guest kernel not traced");
+        else if (const auto last = guest_last_.find(ch.domid);
+                 last == guest_last_.end() || *ch.t_pending > last->second)
+            end_chain(id, "after the guest's trace ended");
+        else
+            end_chain(id, "trace ended before the handler");
     }
     for (auto& [v, ch] : woken_) {
         if (ch.t_handler)
@@ -442,6 +546,12 @@ result irq_latency::finish() {
             r.notes.push_back("stage upcall missing: the guest trace has no "
                               "xen_evtchn_upcall_entry (not recorded by ltt-guest); its time "
                               "is in dispatch");
+        if (coalesced_ != 0)
+            r.notes.push_back(fmt::format(
+                "{} interrupts came while their port was still pending (coalesced: the guest "
+                "sees one event for both); each is followed to the handler run that served "
+                "the port, with the stages after its own set_pending",
+                coalesced_));
     } else {
         r.notes.push_back(
             "this trace has no per-interrupt events from Xen (no irq_entry / "
@@ -508,6 +618,25 @@ result irq_latency::finish() {
         }
     }
 
+    table cov{"coverage", "Interrupts followed to their handler", {}, {}, {}};
+    cov.columns = {{"domid", "dom", unit::id},
+                   {"origin", "origin", unit::text},
+                   {"interrupts", "interrupts", unit::count},
+                   {"chained", "to the handler", unit::count},
+                   {"coalesced", "of which coalesced", unit::count},
+                   {"ended_early", "ended early", unit::count},
+                   {"chained_pct", "followed %", unit::percent}};
+    if (full)
+        for (const auto& [key, n] : coverage_)
+            cov.rows.push_back({std::uint64_t{key.first}, std::string(to_string(key.second)),
+                                n.interrupts, n.chained, n.coalesced, n.ended,
+                                n.interrupts == 0 ? cell(std::monostate{})
+                                                  : cell(100.0 * static_cast<double>(n.chained) /
+                                                         static_cast<double>(n.interrupts))});
+    cov.notes.push_back("every interrupt set pending for a guest: followed to its handler "
+                        "(coalesced ones to the handler run that served their port), or ended "
+                        "early for the reason the next table gives");
+
     table early{"ended_early", "Chains that ended early", {}, {}, {}};
     early.columns = {{"reason", "reason", unit::text}, {"count", "count", unit::count}};
     for (const auto& [reason, n] : ended)
@@ -550,7 +679,8 @@ result irq_latency::finish() {
         }
         worst_t.rows.push_back(std::move(row));
     }
-    r.tables = {std::move(by_irq), std::move(stages), std::move(early), std::move(worst_t)};
+    r.tables = {std::move(by_irq), std::move(stages), std::move(cov), std::move(early),
+                std::move(worst_t)};
     if (histograms_)
         r.tables.push_back(std::move(histograms));
     return r;

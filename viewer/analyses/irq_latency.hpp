@@ -16,10 +16,19 @@
 //
 // Stages a chain skips (the vCPU was already running) are absent, not zero;
 // the stages of a chain add up exactly to its total (origin to handler exit,
-// or to handler entry when the trace has no exits). Chains that end early
-// are counted by reason, never dropped: coalesced (the port was already
-// pending: the guest handles both at once), lost (a loss on a stream the
-// chain was waiting on), trace ended, guest not traced.
+// or to handler entry when the trace has no exits).
+//
+// An interrupt whose port is still pending (set pending again before the
+// guest dispatched it) is coalesced: the guest sees one event for both, and
+// the handler run that serves the first serves it too. It is followed to
+// that handler: its stages are the first chain's boundaries that come after
+// its own set_pending. Set pending again once the guest has dispatched the
+// port (its handler runs, or ran), it is a chain of its own. Chains that end
+// early are counted by reason, never dropped: lost (a loss on a stream the
+// chain was waiting on), before the guest's trace shows every stage (its
+// first handle_port or statedump event: ltt-guest attaches the port's probe
+// after the others and then writes the statedump), after the guest's trace
+// ended, trace ended before the handler, guest not traced.
 //
 // A trace without Xen's per-interrupt events (xentrace's `-e all` records
 // none) still has wakes: each chain then starts when the guest vCPU is
@@ -36,6 +45,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,10 +81,14 @@ public:
 private:
     struct classes;
     struct xen_cpu {
-        int depth = 0; // interrupts being handled (nesting)
-        std::uint64_t t_irq = 0;
-        std::uint32_t vector = 0;
-        std::int32_t xen_irq = -1;
+        // The interrupts being handled, innermost last (an interrupt can
+        // nest in another's handler: the pirq is the innermost's).
+        struct handling {
+            std::uint64_t t_irq = 0;
+            std::uint32_t vector = 0;
+            std::int32_t xen_irq = -1;
+        };
+        std::vector<handling> nested;
         bool have_pirq = false;
         std::uint32_t pirq_domid = 0, pirq = 0, pirq_port = 0;
         bool have_send = false;
@@ -83,24 +97,46 @@ private:
     using port_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, port)
     using vcpu_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, vcpu)
 
+    // A full chain being followed, and the interrupts coalesced into it.
+    struct open_chain {
+        chain ch;
+        std::vector<chain> coalesced;
+        bool dispatched = false; // the guest took the port (handle_port, or its handler)
+    };
+    using chain_id = std::uint64_t;
+
     void on_set_pending(const event& e);
     void on_runstate(const event& e);
     void on_guest(const event& e);
     void on_loss(const event& e);
-    void complete(chain& c);
-    void end_chain(const port_key& key, const std::string& reason);
+    bool guest_recording(std::uint32_t domid, std::uint32_t vcpu) const;
+    void complete(chain& c, bool coalesced = false);
+    void ended_early(const chain& c, const std::string& reason);
+    // Completes an open chain and the interrupts coalesced into it, and
+    // forgets it.
+    void complete_open(chain_id id);
+    void end_chain(chain_id id, const std::string& reason);
 
     analysis_context context_;
     std::size_t worst_n_;
     bool histograms_;
     std::unique_ptr<classes> c_;
     std::map<std::uint32_t, xen_cpu> cpus_;
-    std::map<port_key, chain> open_;                   // full chains, by the guest port
-    std::map<vcpu_key, std::deque<port_key>> by_vcpu_; // open chains waiting on a vCPU
-    std::map<vcpu_key, port_key> dispatching_;         // the port a vCPU's upcall handles now
+    std::map<chain_id, open_chain> open_;              // full chains being followed
+    chain_id next_id_ = 0;                             // in set_pending order
+    std::map<port_key, std::deque<chain_id>> by_port_; // open chains of a guest port
+    std::map<vcpu_key, std::deque<chain_id>> by_vcpu_; // open chains waiting on a vCPU
+    std::map<vcpu_key, chain_id> dispatching_;         // the chain a vCPU's upcall handles now
+    std::uint64_t coalesced_ = 0;                      // interrupts followed as coalesced
     std::map<vcpu_key, chain> woken_;                  // reduced mode: wake -> first handler
     std::map<port_key, std::pair<std::int32_t, std::string>> port_irq_; // guest statedump/bind
     std::map<std::uint32_t, bool> guest_traced_; // domids with a kernel trace
+    std::set<vcpu_key> guest_started_;           // guest vCPUs whose trace has begun
+    // The guest events from which on a guest's trace shows every stage
+    // (guest_recording), and the domids that had one.
+    std::vector<const event_class*> start_markers_;
+    std::set<std::uint32_t> domain_started_;
+    std::map<std::uint32_t, std::uint64_t> guest_last_; // a guest trace's latest event
     bool have_first_ = false;
     std::uint64_t first_ts_ = 0; // the worst chains' start times are since it
     bool seen_set_pending_ = false;
@@ -116,6 +152,11 @@ private:
     // chains apart (the name may be all there is: ftrace gives no port).
     std::map<std::tuple<std::uint32_t, std::int32_t, std::string, origin>, group> full_, reduced_;
     std::map<std::string, std::uint64_t> ended_full_, ended_reduced_;
+    // Per domain and origin: what became of every interrupt set pending.
+    struct coverage {
+        std::uint64_t interrupts = 0, chained = 0, coalesced = 0, ended = 0;
+    };
+    std::map<std::pair<std::uint32_t, origin>, coverage> coverage_;
     std::vector<std::pair<std::uint64_t, chain>> worst_full_, worst_reduced_;
 };
 
