@@ -31,3 +31,14 @@ for deb in "$out"/*.deb; do
 	echo "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB"
 done
 [ "$status" = 0 ] || { echo "make deb: lintian reports errors" >&2; exit 1; }
+
+# The packaged unit, run from the unpacked package: systemd accepts it.
+if command -v systemd-analyze >/dev/null; then
+	tree=$(mktemp -d)
+	trap 'rm -rf "$tree"' EXIT
+	dpkg-deb -x "$out"/ltt-xen_"$version"_*.deb "$tree"
+	sed -e "s|=/usr/|=$tree/usr/|" -e "s| /etc/| $tree/etc/|" \
+		"$tree/lib/systemd/system/lttd.service" >"$tree/lttd.service"
+	SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no "$tree/lttd.service"
+	echo "lttd.service: systemd-analyze verify accepts it"
+fi
