@@ -72,8 +72,20 @@ e2e: deps-if-missing
 demo: deps-if-missing
 	timeout -k 30 $(E2E_TIMEOUT) test/e2e/demo.sh
 
-install: all
-	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+# The systemd unit and the man pages name installed paths: the build is
+# configured for PREFIX first.
+install: deps-if-missing
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+# Debian packages (debian/): ltt-xen (the dom0 tools and lttd.service),
+# ltt-xen-dev (headers), ltt-guest-dkms (ltt-guest.ko for DKMS), written to
+# $(DEB_OUT); lintian checks them.
+DEB_OUT ?= deb-out
+.PHONY: deb
+deb: deps-if-missing
+	sh scripts/make-deb.sh $(DEB_OUT)
 
 format:
 	git ls-files '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^xen-patches/' | xargs clang-format -i

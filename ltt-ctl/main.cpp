@@ -2,7 +2,8 @@
 // start, stop, snapshot, status, destroy, list) over its control socket.
 //
 // Exit status: 0 done; 1 lttd refused the command (its message on stderr);
-// 2 the command line is wrong; 3 lttd could not be reached.
+// 2 the command line is wrong; 3 lttd could not be reached (documented in
+// ltt-ctl(1), ltt-ctl/ltt-ctl.h2m).
 #include "client.hpp"
 #include "status_text.hpp"
 
@@ -45,14 +46,15 @@ int main(int argc, char** argv) {
 
     CLI::App app{"ltt-ctl: control lttd's recording sessions"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("ltt-ctl ") + LTT_VERSION_STRING);
     app.add_option("--socket", socket, "lttd's control socket (env LTT_SOCKET)")
         ->capture_default_str();
     app.add_option("--timeout", timeout_s, "seconds to wait for lttd's answer")
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
 
-    std::string name, output, mode, subbuf_size, snapshot_output;
-    std::uint32_t subbufs = 0, flush_ms = 0;
+    std::string name, output, mode, subbuf_size, snapshot_output, snapshot_max_size;
+    std::uint32_t subbufs = 0, flush_ms = 0, snapshot_keep = 0;
     std::vector<std::string> facilities, events, sources;
 
     auto* create = app.add_subcommand("create", "create a session (stopped) for a source");
@@ -72,6 +74,10 @@ int main(int argc, char** argv) {
                        "directory of genevent ctf fragments (repeatable; default: lttd's)");
     create->add_option("--flush-interval", flush_ms,
                        "ms between flushes of slow CPUs' partly filled sub-buffers");
+    create->add_option("--snapshot-keep", snapshot_keep,
+                       "keep at most N snapshots under the output (oldest removed first)");
+    create->add_option("--snapshot-max-size", snapshot_max_size,
+                       "keep at most SIZE bytes of snapshots under the output (e.g. 512M)");
 
     auto* enable = app.add_subcommand("enable", "enable events (EVENT, FACILITY:EVENT, "
                                                 "FACILITY, or '*')");
@@ -126,6 +132,15 @@ int main(int argc, char** argv) {
                 r.facilities.push_back(absolute(f));
             if (create->count("--flush-interval"))
                 r.flush_interval_ms = flush_ms;
+            if (create->count("--snapshot-keep"))
+                r.snapshot_keep = snapshot_keep;
+            if (!snapshot_max_size.empty()) {
+                r.snapshot_max_bytes = lttd::parse_size(snapshot_max_size);
+                if (!r.snapshot_max_bytes)
+                    throw CLI::ValidationError(
+                        "--snapshot-max-size",
+                        fmt::format("`{}` is not a size", snapshot_max_size));
+            }
             req = r;
         } else if (enable->parsed()) {
             req = lttd::enable_request{name, events};
@@ -194,6 +209,12 @@ int main(int argc, char** argv) {
         fmt::print("snapshot {} written to {} ({} packets, {} records)\n",
                    r.value("number", std::uint64_t{0}), r.value("path", ""),
                    r.value("packets", std::uint64_t{0}), r.value("records", std::uint64_t{0}));
+        if (const auto it = r.find("retention"); it != r.end() && it->is_object()) {
+            for (const auto& path : it->value("removed", nlohmann::json::array()))
+                fmt::print("removed {} (retention)\n", path.get<std::string>());
+            for (const auto& e : it->value("errors", nlohmann::json::array()))
+                fmt::print(stderr, "ltt-ctl: snapshot retention: {}\n", e.get<std::string>());
+        }
     } else {
         fmt::print("session {}: {}\n", name,
                    destroy->parsed() ? std::string("destroyed") : r.value("state", std::string()));

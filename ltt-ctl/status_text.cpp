@@ -18,6 +18,33 @@ std::string s(const nlohmann::json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string("-");
 }
 
+// The flight recorder's limits and what they removed so far.
+std::string retention_text(const nlohmann::json& st) {
+    const auto it = st.find("retention");
+    if (it == st.end() || !it->is_object())
+        return {};
+    const auto& r = *it;
+    const std::string keep = r.contains("keep") && r["keep"].is_number()
+                                 ? fmt::format("{}", u(r, "keep"))
+                                 : "any number";
+    const std::string bytes = r.contains("max_bytes") && r["max_bytes"].is_number()
+                                  ? lttd::format_size(u(r, "max_bytes"))
+                                  : std::string("any size");
+    const auto removed = r.value("removed", nlohmann::json::array());
+    return fmt::format("  retention: keep {} snapshots, {} in all; removed {} ({})\n", keep, bytes,
+                       removed.size(), lttd::format_size(u(r, "bytes_removed")));
+}
+
+bool removed_by_retention(const nlohmann::json& st, const nlohmann::json& snapshot) {
+    const auto it = st.find("retention");
+    if (it == st.end() || !it->is_object() || !it->contains("removed"))
+        return false;
+    for (const auto& r : (*it)["removed"])
+        if (r == snapshot)
+            return true;
+    return false;
+}
+
 } // namespace
 
 std::string format_status(const nlohmann::json& st) {
@@ -25,6 +52,7 @@ std::string format_status(const nlohmann::json& st) {
     if (const auto parts = st.find("parts"); parts != st.end() && parts->is_array()) {
         std::string out = fmt::format("Session {}: {} ({} mode), {} sources on one clock\n",
                                       s(st, "name"), s(st, "state"), s(st, "mode"), parts->size());
+        out += retention_text(st);
         for (const auto& p : *parts)
             out += format_status(p);
         return out;
@@ -50,8 +78,10 @@ std::string format_status(const nlohmann::json& st) {
     }
     out += "\n";
     const auto snapshots = st.value("snapshots", nlohmann::json::array());
+    out += retention_text(st);
     for (const auto& snap : snapshots)
-        out += fmt::format("  snapshot: {}\n", snap.get<std::string>());
+        out += fmt::format("  snapshot: {}{}\n", snap.get<std::string>(),
+                           removed_by_retention(st, snap) ? " (removed by retention)" : "");
     out += fmt::format("  {:>4}  {:<8} {:>16}  {:>12}  {:<39}  {}\n", "CPU", "state", "fill",
                        "produced", "lost = full/overwritten/busy/nested/big", "written");
     for (const auto& c : st.value("cpus", nlohmann::json::array())) {

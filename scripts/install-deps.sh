@@ -10,6 +10,9 @@ set -eu
 build="build-essential cmake ninja-build pkg-config git clang clang-format
 	libclang-rt-14-dev libxml2-dev libxml2-utils nlohmann-json3-dev libcli11-dev
 	libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev"
+# install: man pages from --help (help2man), bash completion (its test),
+# make deb (debhelper, dkms for the guest module's package, lintian)
+install="help2man bash-completion man-db debhelper dh-dkms dkms lintian fakeroot"
 # ftrace: ltt-view reads trace-cmd .dat files with libtracecmd (its .pc file
 # needs libtraceevent's and libtracefs's); its tests record with trace-cmd
 ftrace="libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd"
@@ -29,7 +32,7 @@ e2e="qemu-system-x86 busybox-static cpio flex bison python3 dpkg-dev bc xz-utils
 browser="chromium"
 command -v npm >/dev/null 2>&1 || browser="$browser nodejs npm"
 
-all="$build $ftrace $lttng $xen $kernel $e2e $browser"
+all="$build $install $ftrace $lttng $xen $kernel $e2e $browser"
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # playwright-core, exactly as test/browser/package-lock.json pins it; it

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("facilities", files, "facility XML files; their order fixes event ids")
         ->required();
-    app.set_version_flag("--version", PROJECT_VERSION_STRING);
+    app.set_version_flag("--version", std::string("genevent ") + PROJECT_VERSION_STRING);
 
     try {
         app.parse(argc, argv);

@@ -133,6 +133,38 @@ std::string daemon::handle_line(const std::string& line) {
     }
 }
 
+std::size_t daemon::start_boot_sessions(const boot_config& config) {
+    for (const auto& e : config.errors)
+        log("{}", e);
+    std::size_t started = 0;
+    for (const auto& b : config.sessions) {
+        const std::string& name = b.create.name;
+        const char* step = "create";
+        try {
+            handle(b.create);
+            step = "enable";
+            handle(enable_request{name, b.events});
+            step = "start";
+            handle(start_request{name});
+            log("{}:{}: session {} recording ({} mode) -> {}", b.file, b.line, name,
+                b.create.mode ? ltt::to_string(*b.create.mode) : std::string_view("discard"),
+                b.create.output);
+            started++;
+        } catch (const std::exception& e) {
+            log("{}:{}: session {}: {}: {} (session not started)", b.file, b.line, name, step,
+                e.what());
+            if (sessions_.contains(name)) {
+                try {
+                    handle(destroy_request{name});
+                } catch (const std::exception& d) {
+                    log("session {}: destroy: {}", name, d.what());
+                }
+            }
+        }
+    }
+    return started;
+}
+
 void daemon::shutdown_all() {
     // Destroying a worker shuts its session down (stop, drain, close).
     for (auto& [name, w] : sessions_) {

@@ -4,6 +4,7 @@
 // index.json written) before lttd exits.
 #pragma once
 
+#include "boot_config.hpp"
 #include "control_server.hpp"
 #include "crash_guard.hpp"
 #include "session_worker.hpp"
@@ -36,6 +37,11 @@ public:
 
     // One request line in, one response line out (also used by tests).
     std::string handle_line(const std::string& line);
+
+    // Creates, enables and starts every session of the configuration; one
+    // that fails is logged (file, line, why) and destroyed, the others go
+    // on. Returns how many are recording.
+    std::size_t start_boot_sessions(const boot_config& config);
 
 private:
     nlohmann::json handle(const request& req);

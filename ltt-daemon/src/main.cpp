@@ -1,5 +1,6 @@
 // lttd: the ltt-xen consumer daemon. Drains per-CPU ring buffers into CTF
 // traces for the sessions ltt-ctl creates. See ltt-daemon/README.md.
+#include "boot_config.hpp"
 #include "crash_guard.hpp"
 #include "daemon.hpp"
 #include "log.hpp"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
         socket_path = default_socket;
     std::vector<std::string> facility_dirs;
     bool no_guard = false;
+    std::string config_path;
 
     CLI::App app{"lttd: the ltt-xen consumer daemon (drains ring buffers into CTF traces)"};
     app.add_option("--socket", socket_path, "control socket (env LTT_SOCKET)")
@@ -55,7 +57,14 @@ int main(int argc, char** argv) {
                    "(default: next to the program)");
     app.add_flag("--no-crash-guard", no_guard,
                  "do not fork the guardian that repairs stream files if lttd is killed");
-    CLI11_PARSE(app, argc, argv);
+    app.add_option("--config", config_path,
+                   "sessions to create and start now (/etc/ltt-xen/lttd.conf, see lttd.conf(5))");
+    app.set_version_flag("--version", std::string("lttd ") + LTT_VERSION_STRING);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     // A write to a closed socket or past a file size limit is an error to
     // handle where it happens, not a reason to die.
@@ -92,6 +101,21 @@ int main(int argc, char** argv) {
         opt.facility_dirs = default_facility_dirs();
     try {
         lttd::daemon d(std::move(opt), guard.get());
+        // After the socket is bound (a second lttd fails before touching
+        // any source); a wrong session is logged and the others start.
+        if (!config_path.empty())
+            try {
+                const auto config = lttd::load_boot_config(config_path);
+                const auto started = d.start_boot_sessions(config);
+                lttd::log("{}: {} of {} sessions recording{}", config_path, started,
+                          config.sessions.size(),
+                          config.errors.empty()
+                              ? std::string()
+                              : fmt::format(", {} configuration errors", config.errors.size()));
+            } catch (const std::exception& e) {
+                // A bug in the configuration's handling; the daemon still serves.
+                lttd::log("{}: {}", config_path, e.what());
+            }
         return d.run(sfd);
     } catch (const std::exception& e) {
         fmt::print(stderr, "lttd: {}\n", e.what());

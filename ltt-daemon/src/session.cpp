@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "snapshot_retention.hpp"
+
 #include "clock_sample.hpp"
 #include "log.hpp"
 
@@ -262,6 +264,8 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
     if (parts_.size() == 1) {
         auto r = parts_.front()->snapshot(dir, nullptr);
         snapshots_++;
+        if (!output)
+            r["retention"] = retain(dir);
         return r;
     }
     auto book = std::make_shared<index_book>();
@@ -276,8 +280,40 @@ nlohmann::json session::snapshot(const std::optional<std::string>& output) {
         parts.push_back(std::move(r));
     }
     snapshots_++;
-    return {{"path", dir.string()}, {"packets", packets}, {"bytes", bytes},
-            {"records", records},   {"parts", parts},     {"number", snapshots_}};
+    nlohmann::json r{{"path", dir.string()}, {"packets", packets}, {"bytes", bytes},
+                     {"records", records},   {"parts", parts},     {"number", snapshots_}};
+    if (!output)
+        r["retention"] = retain(dir);
+    return r;
+}
+
+nlohmann::json session::retain(const std::filesystem::path& dir) {
+    const retention_limits limits{config_.request.snapshot_keep,
+                                  config_.request.snapshot_max_bytes};
+    if (!limits.any())
+        return nullptr;
+    // A snapshot is complete and synced before retention runs; a directory
+    // that cannot be removed is reported, and the snapshot stands.
+    const auto r = apply_retention(config_.request.output, dir, limits);
+    for (const auto& path : r.removed)
+        log("session {}: retention removed {}", name(), path);
+    for (const auto& e : r.errors)
+        log("session {}: retention: {}", name(), e);
+    removed_snapshots_.insert(removed_snapshots_.end(), r.removed.begin(), r.removed.end());
+    removed_bytes_ += r.bytes_removed;
+    return {{"removed", r.removed}, {"bytes_removed", r.bytes_removed}, {"errors", r.errors}};
+}
+
+void session::add_retention(nlohmann::json& status) const {
+    const auto& req = config_.request;
+    if (!req.snapshot_keep && !req.snapshot_max_bytes)
+        return;
+    status["retention"] = {
+        {"keep", req.snapshot_keep ? nlohmann::json(*req.snapshot_keep) : nlohmann::json()},
+        {"max_bytes",
+         req.snapshot_max_bytes ? nlohmann::json(*req.snapshot_max_bytes) : nlohmann::json()},
+        {"removed", removed_snapshots_},
+        {"bytes_removed", removed_bytes_}};
 }
 
 nlohmann::json session::summary() const {
@@ -306,8 +342,11 @@ nlohmann::json session::summary() const {
 }
 
 nlohmann::json session::status() const {
-    if (parts_.size() == 1 && !lttng_ust_)
-        return parts_.front()->status();
+    if (parts_.size() == 1 && !lttng_ust_) {
+        auto j = parts_.front()->status();
+        add_retention(j);
+        return j;
+    }
     nlohmann::json j = summary();
     nlohmann::json parts = nlohmann::json::array();
     nlohmann::json totals = nlohmann::json::object();
@@ -332,6 +371,7 @@ nlohmann::json session::status() const {
                   {"tsc_hz", shared_->tsc_hz.value_or(parts_.front()->channel().tsc_hz)}};
     if (lttng_ust_)
         j["lttng_ust_output"] = (std::filesystem::path(config_.request.output) / "ust").string();
+    add_retention(j);
     return j;
 }
 

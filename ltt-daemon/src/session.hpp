@@ -64,12 +64,17 @@ private:
     // The parts a (possibly qualified) pattern is for, and the pattern
     // without its qualifier.
     std::vector<std::size_t> parts_for(const std::string& pattern, std::string& bare) const;
+    // Snapshot retention after a snapshot written to `dir` under the output.
+    nlohmann::json retain(const std::filesystem::path& dir);
+    void add_retention(nlohmann::json& status) const;
 
     session_config config_;
     std::shared_ptr<session_shared> shared_;
     std::vector<std::unique_ptr<recording>> parts_;
     std::size_t snapshots_ = 0;
-    bool lttng_ust_ = false; // --source ust: lttng writes <output>/ust/
+    bool lttng_ust_ = false;                     // --source ust: lttng writes <output>/ust/
+    std::vector<std::string> removed_snapshots_; // by retention
+    std::uint64_t removed_bytes_ = 0;
 };
 
 } // namespace lttd

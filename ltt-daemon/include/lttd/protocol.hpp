@@ -41,6 +41,7 @@ inline constexpr std::size_t max_line_bytes = 1 << 20;
 inline constexpr std::size_t max_events_per_request = 4096;
 inline constexpr std::uint32_t min_flush_interval_ms = 1;
 inline constexpr std::uint32_t max_flush_interval_ms = 3'600'000;
+inline constexpr std::uint32_t max_snapshot_keep = 1'000'000;
 
 struct create_request {
     std::string name;
@@ -56,6 +57,12 @@ struct create_request {
     std::optional<std::uint32_t> subbufs;     // a power of two
     std::vector<std::string> facilities;      // absolute directories of ctf fragments
     std::optional<std::uint32_t> flush_interval_ms;
+    // Snapshot retention: after a snapshot written under <output>, the
+    // oldest <output>/snapshot-* directories are removed until at most
+    // snapshot_keep remain and they hold at most snapshot_max_bytes (the one
+    // just written is never removed). Unset: no limit.
+    std::optional<std::uint32_t> snapshot_keep;
+    std::optional<std::uint64_t> snapshot_max_bytes;
 };
 struct enable_request {
     std::string name;

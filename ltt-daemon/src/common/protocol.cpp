@@ -190,10 +190,21 @@ create_request parse_create(fields& f) {
                                                   min_flush_interval_ms, max_flush_interval_ms));
         r.flush_interval_ms = static_cast<std::uint32_t>(*ms);
     }
+    if (const auto n = f.optional_uint("snapshot_keep")) {
+        if (*n < 1 || *n > max_snapshot_keep)
+            fail("snapshot_keep", fmt::format("{} is outside [1, {}]", *n, max_snapshot_keep));
+        r.snapshot_keep = static_cast<std::uint32_t>(*n);
+    }
+    if ((r.snapshot_max_bytes = f.optional_uint("snapshot_max_bytes")) &&
+        *r.snapshot_max_bytes == 0)
+        fail("snapshot_max_bytes", "0 would remove every snapshot but the last: leave it unset "
+                                   "or use snapshot_keep 1");
     return r;
 }
 
 template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
+// clang 14 (the fuzzer's compiler) has no aggregate deduction for it.
+template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 } // namespace
 
@@ -291,6 +302,10 @@ nlohmann::json to_json(const request& req) {
                            j["facilities"] = r.facilities;
                        if (r.flush_interval_ms)
                            j["flush_interval_ms"] = *r.flush_interval_ms;
+                       if (r.snapshot_keep)
+                           j["snapshot_keep"] = *r.snapshot_keep;
+                       if (r.snapshot_max_bytes)
+                           j["snapshot_max_bytes"] = *r.snapshot_max_bytes;
                    },
                    [&](const enable_request& r) {
                        j["name"] = r.name;
