@@ -1,5 +1,9 @@
 #include "index_book.hpp"
 
+#include "lttng_clock_fixup.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <system_error>
 
@@ -48,6 +52,30 @@ std::vector<ltt::index_domain> index_book::lttng_ust_domains() const {
     }
     if (!d.channels.empty())
         out.push_back(std::move(d));
+    return out;
+}
+
+std::vector<std::string> index_book::mark_lttng_clocks(const ltt::uuid& clock_uuid) const {
+    std::vector<std::string> out;
+    for (const auto& d : lttng_ust_domains())
+        for (const auto& ch : d.channels) {
+            try {
+                switch (mark_lttng_clock_absolute(root_ / ch.path / "metadata", clock_uuid)) {
+                case lttng_clock_fix::marked:
+                    out.push_back(fmt::format("{}: clock marked absolute", ch.path));
+                    break;
+                case lttng_clock_fix::already_absolute:
+                    break;
+                case lttng_clock_fix::other_clock:
+                    out.push_back(fmt::format("{}: not on the session's clock (tsc, uuid {}): "
+                                              "babeltrace2 will not merge it with the session",
+                                              ch.path, ltt::uuid_to_string(clock_uuid)));
+                    break;
+                }
+            } catch (const std::exception& e) {
+                out.push_back(e.what());
+            }
+        }
     return out;
 }
 

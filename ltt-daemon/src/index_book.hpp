@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ltt/trace_index.hpp>
+#include <ltt/uuid.hpp>
 
 #include <filesystem>
 #include <map>
@@ -28,6 +29,10 @@ public:
     // channel at each write; rewrite() lists what is there now.
     void list_lttng_ust(bool on) { lttng_ust_ = on; }
     void rewrite();
+    // Once lttng is done (the session's destroy): each lttng trace under
+    // root/ust/ on the session's clock gets `absolute = true`
+    // (lttng_clock_fixup.hpp); one line per trace saying what was done.
+    std::vector<std::string> mark_lttng_clocks(const ltt::uuid& clock_uuid) const;
 
 private:
     std::vector<ltt::index_domain> lttng_ust_domains() const;

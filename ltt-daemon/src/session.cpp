@@ -379,6 +379,9 @@ nlohmann::json session::shutdown() noexcept {
     for (auto& p : parts_)
         p->shutdown();
     try {
+        if (shared_->book && lttng_ust_)
+            for (const auto& line : shared_->book->mark_lttng_clocks(shared_->clock_uuid))
+                log("session {}: lttng-ust trace {}", name(), line);
         if (shared_->book)
             shared_->book->rewrite();
         return summary();

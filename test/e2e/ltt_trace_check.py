@@ -480,6 +480,16 @@ def check_ltt_view(a, res, bt_events, bt_counted, t, problems):
         if r.get("lost_events", 0) not in want_lost:
             problems.append("ltt-view counts %d lost events in %s, babeltrace2/the packets %s"
                             % (r.get("lost_events", 0), path, " or ".join(map(str, want_lost))))
+    # Every trace index.json lists (hypervisor, dom0's kernel, lttng's
+    # traces under ust/) is one of ltt-view's sources: none left unread.
+    try:
+        index = json.load(open(os.path.join(a.trace, "index.json")))
+        listed = {os.path.realpath(os.path.join(a.trace, ch["path"]))
+                  for d in index.get("domains", []) for ch in d.get("channels", [])}
+    except (OSError, ValueError, KeyError):
+        listed = set()  # main() reports a bad index.json
+    for path in sorted(listed - {os.path.realpath(p) for p in res["ltt_view"]["sources"]}):
+        problems.append("ltt-view did not read %s, which index.json lists" % path)
     for r in violations:
         problems.append("ltt-view audit: %s: %s (%s)" % (r["check"], r["count"], r["detail"]))
     # Every analysis runs on it; per physical CPU the lanes (guest,

@@ -4,7 +4,9 @@
  * traces on ltt-xen's time base (DESIGN.md section 4): timestamps are the
  * raw TSC, the clock is named "tsc", its frequency is the hypervisor's and
  * its uuid the ltt-xen session's, so `babeltrace2 <session output>` merges
- * the ust/ trace with the hypervisor's and the kernel's.
+ * the ust/ trace with the hypervisor's and the kernel's (once lttd has
+ * marked the clock absolute, at the session's destroy: lttng writes no
+ * `absolute`, and this API cannot ask for it).
  *
  * Set for lttng-sessiond (and its consumerd) and for every traced program:
  *   LTTNG_UST_CLOCK_PLUGIN=/path/libltt-lttng-clock-tsc.so

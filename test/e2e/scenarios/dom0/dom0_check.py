@@ -3,16 +3,24 @@
 babeltrace2's output and the files dom0 wrote, independent of lttd and of
 ltt-guest.ko:
 
-- the one-session trace (hypervisor/ + dom0/kernel/ + index.json) reads
-  whole with babeltrace2, merged, with nothing on stderr but discarded-events
-  warnings; as many events merged as read part by part; one clock uuid;
+- the one-session trace (hypervisor/ + dom0/kernel/ + lttng's trace under
+  ust/ + index.json) reads whole with babeltrace2, merged, with nothing on
+  stderr but discarded-events warnings; as many events merged as read part
+  by part; one clock uuid (lttng's too: its clock plugin);
+- the lttng-ust part: as many events as the example program printed it
+  emitted, minus what lttng says its channel discarded (`lttng list`),
+  which equals babeltrace2's discarded-events warnings for that part; per
+  event name too when nothing was discarded; every one within the
+  hypervisor trace's span;
 - every event of facilities/kernel/ that the run must produce appears;
 - the statedump (xen_evtchn_statedump_irq) matches /proc/interrupts captured
   in dom0 while recording; bind/unbind records name the ports
   ltt-e2e-evtchn printed;
-- the time base: no dom0 kernel event falls where Xen's runstate records
-  say that vCPU was not running; shifting dom0's times by 100k cycles does
-  produce such events (so the check can fail);
+- the time base: no dom0 kernel event, and no event of the lttng-ust
+  program (cpu_id: the dom0 vCPU it ran on), falls where Xen's runstate
+  records say that vCPU was not running; shifting dom0's kernel times by
+  100k cycles, the program's by 1M, does produce such events (so the
+  check can fail);
 - the interrupt chain: Xen's irq_entry, irq_guest_pirq and set_pending on
   dom0's port, Xen's upcall to that vCPU, the guest's upcall entry,
   handle_port and irq_handler_entry for the irq the statedump binds to the
@@ -39,13 +47,20 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 
-EVENT_RE = re.compile(r"^\[(\d+)\] (\S+) ([A-Za-z0-9_]+): \{ cpu_id = (\d+) \}, \{ ?(.*?) ?\}$")
+# Event names: ltt-xen's `name`, lttng-ust's `provider:name`.
+EVENT_RE = re.compile(r"^\[(\d+)\] (\S+) ([A-Za-z0-9_:]+): \{ cpu_id = (\d+) \}, \{ ?(.*?) ?\}$")
+EMITTED_RE = re.compile(r"^([A-Za-z0-9_]+:[A-Za-z0-9_]+): \{")
+LTTNG_DISCARDED_RE = re.compile(r"^\s*Discarded events: (\d+)\s*$", re.M)
 FIELD_RE = re.compile(r'(\w+) = (?:"((?:[^"\\]|\\.)*)"|\( "([^"]*)" : container = (-?\d+) \)|(-?(?:0x[0-9a-fA-F]+|\d+)))')
 DISCARDED_RE = re.compile(r"^WARNING: Tracer discarded (\d+) events?")
 MAY_HAVE_RE = re.compile(r"^WARNING: Tracer may have discarded events")
 PKT_HEADER = struct.Struct("<I16sIQQQQQQQI")
 CTF_MAGIC = 0xC1FC1FC1
 SHIFT = 100_000
+# The example program's events come in bursts of a few ms: shifted by 100k
+# cycles they mostly stay within the same running interval; by 1M (0.4-0.5
+# ms) some leave it (measured: about 110 of 2007 each way).
+UST_SHIFT = 1_000_000
 
 # The kernel events the dom0 run must record (bind/unbind: ltt-e2e-evtchn).
 KERNEL_EVENTS = [
@@ -124,11 +139,71 @@ def packets(path):
     return out
 
 
-def metadata_clock_uuid(path):
-    with open(path, errors="replace") as f:
-        text = f.read()
-    m = re.search(r'clock \{[^}]*?uuid = "([0-9a-f-]+)"', text, re.S)
+def metadata_clock_uuid(trace_dir):
+    """The clock uuid of a trace's metadata, as babeltrace2 decodes it
+    (lttng's metadata may be in CTF packets)."""
+    proc = subprocess.run(["babeltrace2", "--output-format=ctf-metadata", trace_dir],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          errors="replace", check=False)
+    m = re.search(r'clock \{[^}]*?uuid = "([0-9a-f-]+)"', proc.stdout, re.S)
     return m.group(1) if m else None
+
+
+def check_ust(share, uev, hv, iv, hv_end, bt_discarded, problems):
+    """The lttng-ust part against what the program said it emitted and what
+    lttng says it discarded; its times against the hypervisor trace."""
+    res = {}
+    emitted = Counter()
+    with open(os.path.join(share, "ust-emitted.txt"), errors="replace") as f:
+        for line in f:
+            m = EMITTED_RE.match(line)
+            if m:
+                emitted[m.group(1)] += 1
+    with open(os.path.join(share, "ust-lttng-list.txt"), errors="replace") as f:
+        listed = LTTNG_DISCARDED_RE.findall(f.read())
+    traced = Counter(e[2] for e in uev)
+    n_emitted, n_traced = sum(emitted.values()), len(uev)
+    res.update({"emitted": n_emitted, "traced": n_traced, "by_event": dict(traced),
+                "lttng_discarded": None, "babeltrace2_discarded": bt_discarded})
+    if not listed:
+        problems.append("ust: `lttng list` gives no discarded-events count")
+        return res
+    discarded = sum(int(x) for x in listed)
+    res["lttng_discarded"] = discarded
+    if n_traced == 0:
+        problems.append("ust: no lttng-ust event in the session (%d emitted)" % n_emitted)
+    if n_traced != n_emitted - discarded:
+        problems.append("ust: %d events in the trace, the program emitted %d and lttng discarded %d"
+                        % (n_traced, n_emitted, discarded))
+    if bt_discarded != discarded:
+        problems.append("ust: babeltrace2 reports %d discarded events, lttng %d"
+                        % (bt_discarded, discarded))
+    if discarded == 0 and traced != emitted:
+        problems.append("ust: per event, traced %s, emitted %s" % (dict(traced), dict(emitted)))
+    if hv and uev:
+        hv_first = min(e[0] for e in hv)
+        outside = [e for e in uev if not hv_first <= e[0] <= hv_end]
+        res["outside_hypervisor_span"] = len(outside)
+        res["span_cycles"] = [min(e[0] for e in uev), max(e[0] for e in uev)]
+        if outside:
+            problems.append("ust: %d events outside the hypervisor trace's span [%d, %d], e.g. %s at %d"
+                            % (len(outside), hv_first, hv_end, outside[0][2], outside[0][0]))
+    checked, viol, ex = time_base_violations(uev, iv, hv_end)
+    _c, viol_plus, _e = time_base_violations(uev, iv, hv_end, UST_SHIFT)
+    _c, viol_minus, _e = time_base_violations(uev, iv, hv_end, -UST_SHIFT)
+    res["time_base"] = {"checked": checked, "violations": viol, "examples": ex,
+                        "violations_shift_plus_1m": viol_plus,
+                        "violations_shift_minus_1m": viol_minus}
+    if checked < n_traced:
+        problems.append("ust time base: %d of %d events could be checked against Xen's runstate"
+                        % (checked, n_traced))
+    if viol:
+        problems.append("ust time base: %d of %d lttng-ust events fall where Xen says the dom0 "
+                        "vCPU was not running, e.g. %s" % (viol, checked, ex))
+    if viol_plus + viol_minus == 0:
+        problems.append("ust time base: shifting the events by 1M cycles gives no violation: "
+                        "the check cannot tell")
+    return res
 
 
 def parse_interrupts(path):
@@ -356,25 +431,37 @@ def main():
     res["session_events"] = dict(layers)
     hv = [e for e in events if e[1] == "hypervisor"]
     kev = [e for e in events if e[1] == "kernel"]
-    if not hv or not kev:
+    uev = [e for e in events if e[1] == "ust"]
+    if not hv or not kev or not uev:
         problems.append("the session trace lacks a layer: %s" % dict(layers))
-    for sub in ("hypervisor", "dom0/kernel"):
+    # lttng's trace: the one directory with a metadata file under ust/
+    ust_dirs = sorted(os.path.relpath(d, sess) for d, _s, files in os.walk(os.path.join(sess, "ust"))
+                      if "metadata" in files)
+    res["ust_paths"] = ust_dirs
+    if len(ust_dirs) != 1:
+        problems.append("ust/ holds %d traces (one wanted): %s" % (len(ust_dirs), ust_dirs))
+    layer_of = {"hypervisor": "hypervisor", "dom0/kernel": "kernel"}
+    layer_of.update({d: "ust" for d in ust_dirs})
+    ust_bt_discarded = 0
+    for sub, layer in sorted(layer_of.items()):
         part, perr, prc, _u = babeltrace(os.path.join(sess, sub))
-        n = layers.get("hypervisor" if sub == "hypervisor" else "kernel", 0)
-        if prc != 0 or len(part) != n:
-            problems.append("%s alone: %d events (status %d), %d in the merged read"
-                            % (sub, len(part), prc, n))
-    uuids = {metadata_clock_uuid(os.path.join(sess, sub, "metadata"))
-             for sub in ("hypervisor", "dom0/kernel")}
-    res["clock_uuids"] = sorted(u for u in uuids if u)
-    if len(uuids) != 1 or None in uuids:
+        pother, pdisc, _m = stderr_problems(perr)
+        if layer == "ust":
+            ust_bt_discarded += pdisc
+        n = layers.get(layer, 0)
+        if prc != 0 or pother or len(part) != n:
+            problems.append("%s alone: %d events (status %d, stderr %s), %d in the merged read"
+                            % (sub, len(part), prc, " | ".join(pother[:3]), n))
+    uuids = {sub: metadata_clock_uuid(os.path.join(sess, sub)) for sub in sorted(layer_of)}
+    res["clock_uuids"] = uuids
+    if len(set(uuids.values())) != 1 or None in uuids.values():
         problems.append("the parts do not share one clock uuid: %s" % uuids)
     try:
         index = read_json(os.path.join(sess, "index.json"))
         paths = sorted(ch["path"] for d in index["domains"] for ch in d["channels"])
         res["index_paths"] = paths
-        if paths != ["dom0/kernel", "hypervisor"]:
-            problems.append("index.json lists %s" % paths)
+        if paths != sorted(layer_of):
+            problems.append("index.json lists %s, the session holds %s" % (paths, sorted(layer_of)))
     except (OSError, ValueError, KeyError) as e:
         problems.append("index.json: %s" % e)
 
@@ -412,6 +499,7 @@ def main():
                         "violations_shift_plus_100k": viol_plus,
                         "violations_shift_minus_100k": viol_minus,
                         "vcpus_with_runstate": sorted(iv)}
+    res["ust"] = check_ust(share, uev, hv, iv, hv_end, ust_bt_discarded, problems)
     if checked < 1000:
         problems.append("time base: only %d dom0 events could be checked against Xen's runstate"
                         % checked)

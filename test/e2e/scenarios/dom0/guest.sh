@@ -4,10 +4,14 @@
 # 1. Cost: WORKLOAD_ROUNDS interleaved rounds of the workload untraced,
 #    recorded by ltt-guest.ko (kernel irq and sched events, lttd) and by
 #    dom0's ftrace (the same nine kernel events, x86-tsc clock).
-# 2. One session, hypervisor + dom0 kernel (`--source xen --source kernel`),
-#    discard mode, every event, while the workload runs with its I/O on the
-#    host share (virtio interrupts routed to dom0) and ltt-e2e-evtchn binds
-#    and closes event channels; /proc/interrupts captured meanwhile.
+# 2. One session, hypervisor + dom0 kernel + dom0 user space (`--source xen
+#    --source kernel --source ust`), discard mode, every event, while the
+#    workload runs with its I/O on the host share (virtio interrupts routed
+#    to dom0), ltt-e2e-evtchn binds and closes event channels and the
+#    lttng-ust example program (genevent's `example` provider) runs again
+#    and again, traced by a real lttng-sessiond whose clock plugin puts it
+#    on the session's clock (raw TSC, Xen's frequency, the session's clock
+#    uuid) into the session's ust/; /proc/interrupts captured meanwhile.
 # 3. A kernel-only session with tiny buffers that loses records on purpose
 #    (lttd stopped meanwhile).
 # 4. The same two sources as a flight recorder: a snapshot during the
@@ -20,7 +24,9 @@
 #
 # What goes to $E2E_OUT: all/ (+ all.status.json), lossy/, snapshot-during/,
 # snapshot-after/, killed/, interrupts-*.txt, evtchn.txt, cost.json and the
-# ftrace stats, lttd.log, ltt-ctl.log.
+# ftrace stats, lttd.log, ltt-ctl.log; of the ust part: ust-emitted.txt (one
+# line per event the program emitted), ust-lttng-list.txt (lttng's channel
+# statistics: discarded events), ust-runs.txt, lttng-sessiond.log, lttng.log.
 scale=${WORKLOAD_SCALE:-0.3}
 rounds=${WORKLOAD_ROUNDS:-2}
 cycles=${LOAD_CYCLES:-10}
@@ -47,6 +53,84 @@ ctl_to() {
 	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
 	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
 	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
+}
+
+# The lttng-ust side of step 2: lttng-sessiond (root's, --no-kernel) and
+# every traced program load ltt-xen's clock plugin with the lttd session's
+# clock (ltt-ctl status --json: "clock": tsc_hz, uuid), so lttng's trace is
+# on the raw TSC, with the uuid of the session's other traces.
+UST_PLUGIN=/usr/local/lib/ltt-xen/libltt-lttng-clock-tsc.so
+UST_CONSUMERD=/usr/local/lib/lttng/libexec/lttng-consumerd
+# ust_env_vars: those variables (values without blanks) for `env`, once
+# ust_start has read the clock.
+ust_env_vars=
+ust_env() {
+	# shellcheck disable=SC2086 # one word per variable
+	env $ust_env_vars "$@"
+}
+ust_lttng() {
+	echo "\$ lttng $*" >>"$E2E_OUT/lttng.log"
+	ust_env lttng "$@" >>"$E2E_OUT/lttng.log" 2>&1 || e2e_fail "lttng $* failed: $(tail -n 5 "$E2E_OUT/lttng.log")"
+}
+# ust_start SESSION STATUS_JSON: lttng-sessiond with SESSION's clock, an
+# lttng session writing into SESSION's ust/ (its lttng_ust_output).
+ust_start() {
+	_flat=$(tr -d ' \n' <"$2")
+	ust_hz=$(echo "$_flat" | sed -n 's/.*"clock":{[^}]*"tsc_hz":\([0-9]*\).*/\1/p')
+	ust_uuid=$(echo "$_flat" | sed -n 's/.*"clock":{[^}]*"uuid":"\([0-9a-f-]*\)".*/\1/p')
+	_ust_out=$(echo "$_flat" | sed -n 's/.*"lttng_ust_output":"\([^"]*\)".*/\1/p')
+	if [ -z "$ust_hz" ] || [ "$ust_hz" -lt 1000000 ] || [ -z "$ust_uuid" ] || [ -z "$_ust_out" ]; then
+		e2e_fail "ltt-ctl status of $1 gives no clock/lttng_ust_output: $_flat"
+	fi
+	e2e_log "ust: clock tsc $ust_hz Hz uuid $ust_uuid, lttng output $_ust_out"
+	# lttng-sessiond's agent thread listens on the loopback interface.
+	ip link set lo up 2>/dev/null || true
+	ust_env_vars="LTTNG_UST_CLOCK_PLUGIN=$UST_PLUGIN LTT_CLOCK_TSC_HZ=$ust_hz LTT_CLOCK_UUID=$ust_uuid"
+	ust_env_vars="$ust_env_vars LTTNG_UST_REGISTER_TIMEOUT=$(($(e2e_scaled 30) * 1000))"
+	# env execs lttng-sessiond: e2e_bg_stop signals the daemon itself.
+	# shellcheck disable=SC2086 # one word per variable
+	e2e_bg_start lttng-sessiond env $ust_env_vars lttng-sessiond --no-kernel --consumerd64-path=$UST_CONSUMERD
+	e2e_wait_until 60 "lttng-sessiond answering" ust_ready
+	ust_lttng create "$1-ust" --output="$_ust_out"
+	ust_lttng enable-event --userspace 'example:*'
+	ust_lttng start
+}
+ust_ready() {
+	kill -0 "$(cat /tmp/e2e-bg-lttng-sessiond.pid)" 2>/dev/null ||
+		e2e_fail "lttng-sessiond exited: $(cat "$E2E_OUT/lttng-sessiond.log")"
+	lttng list >/dev/null 2>&1
+}
+# ust_app_loop_start / ust_app_loop_stop: the example program (500
+# iterations, 669 events a run) again and again until stopped; every run
+# prints a line per event it emitted (ust-emitted.txt).
+ust_app_loop_start() {
+	: >"$E2E_OUT/ust-emitted.txt"
+	touch /tmp/ust-keep-going
+	(
+		runs=0
+		while :; do
+			ust_env genevent_ust_example 500 >>"$E2E_OUT/ust-emitted.txt" || exit 1
+			runs=$((runs + 1))
+			[ -f /tmp/ust-keep-going ] || break
+		done
+		echo "$runs" >"$E2E_OUT/ust-runs.txt"
+	) &
+	ust_loop=$!
+}
+ust_app_loop_stop() {
+	rm -f /tmp/ust-keep-going
+	wait "$ust_loop" || e2e_fail "the lttng-ust example program failed"
+	e2e_log "ust: $(cat "$E2E_OUT/ust-runs.txt") runs of the example program, $(wc -l <"$E2E_OUT/ust-emitted.txt") events emitted"
+}
+# ust_stop: stops the lttng session (its channel statistics, with the
+# discarded events, to ust-lttng-list.txt), destroys it (lttng's consumer
+# has written everything then), stops lttng-sessiond.
+ust_stop() {
+	ust_lttng stop "$1-ust"
+	ust_env lttng list "$1-ust" >"$E2E_OUT/ust-lttng-list.txt" 2>&1 ||
+		e2e_fail "lttng list failed: $(cat "$E2E_OUT/ust-lttng-list.txt")"
+	ust_lttng destroy "$1-ust"
+	e2e_bg_stop lttng-sessiond TERM || e2e_fail "lttng-sessiond exited with an error: $(tail -n 5 "$E2E_OUT/lttng-sessiond.log")"
 }
 
 load_module() {
@@ -122,12 +206,19 @@ fi
 # 2. one session, every layer
 if step 2; then
 	mkdir -p "$E2E_OUT/io"
-	e2e_ltt_ctl create all --source xen --source kernel --output /tmp/all --mode discard --subbuf-size 256k --subbufs 8
+	e2e_ltt_ctl create all --source xen --source kernel --source ust --output /tmp/all --mode discard --subbuf-size 256k --subbufs 8
 	e2e_ltt_ctl enable all '*'
+	ctl_to /tmp/all.created.json status all --json
+	ust_start all /tmp/all.created.json
 	e2e_ltt_ctl start all
 	cat /proc/interrupts >"$E2E_OUT/interrupts-recording.txt"
 	ltt-e2e-evtchn 3 >"$E2E_OUT/evtchn.txt" 2>&1 || e2e_fail "ltt-e2e-evtchn: $(cat "$E2E_OUT/evtchn.txt")"
+	ust_app_loop_start
 	e2e_workload workload_all --scale "$scale" --io-dir "$E2E_OUT/io"
+	ust_app_loop_stop
+	# lttng's trace complete before lttd stops Xen: its events lie within
+	# the hypervisor trace, and lttd lists it in index.json at the stop.
+	ust_stop all
 	e2e_ltt_ctl stop all
 	ctl_to /tmp/all.status.json status all --json
 	e2e_ltt_ctl status all
