@@ -18,7 +18,7 @@ grep -q "/etc/ltt-xen/lttd.conf:17: " "$share/lttd.log" ||
 	fail "lttd.log does not name /etc/ltt-xen/lttd.conf:17 (subbuf-size = lots): $(head -c 600 "$share/lttd.log")"
 echo "check: lttd: $(grep -m1 "/etc/ltt-xen/lttd.conf:17: " "$share/lttd.log")"
 
-mapfile -t kept < <(cd "$share/flight" && ls -d snapshot-* | sort -t- -k2,2n)
+mapfile -t kept < <(find "$share/flight" -mindepth 1 -maxdepth 1 -name 'snapshot-*' -printf '%f\n' | sort -t- -k2,2n)
 taken=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"]["snapshots_taken"])' \
 	"$share/result.json")
 echo "check: $taken snapshots taken, kept: ${kept[*]}"
