@@ -411,16 +411,7 @@ void irq_latency::end_chain(chain_id id, const std::string& reason) {
     ended_early(it->second.ch, reason);
     for (const chain& f : it->second.coalesced)
         ended_early(f, reason);
-    const chain& ch = it->second.ch;
-    const auto drop = [id](std::deque<chain_id>& q) {
-        q.erase(std::remove(q.begin(), q.end(), id), q.end());
-    };
-    drop(by_vcpu_[{ch.domid, ch.vcpu}]);
-    drop(by_port_[{ch.domid, ch.port}]);
-    if (const auto d = dispatching_.find({ch.domid, ch.vcpu});
-        d != dispatching_.end() && d->second == id)
-        dispatching_.erase(d);
-    open_.erase(it);
+    forget(id);
 }
 
 void irq_latency::complete_open(chain_id id) {
@@ -446,7 +437,11 @@ void irq_latency::complete_open(chain_id id) {
         else
             ended_early(f, "coalesced after its handler began");
     }
-    const chain& ch = o.ch;
+    forget(id);
+}
+
+void irq_latency::forget(chain_id id) {
+    const chain& ch = open_.at(id).ch;
     const auto drop = [id](std::deque<chain_id>& q) {
         q.erase(std::remove(q.begin(), q.end(), id), q.end());
     };

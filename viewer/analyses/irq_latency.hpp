@@ -116,6 +116,8 @@ private:
     // forgets it.
     void complete_open(chain_id id);
     void end_chain(chain_id id, const std::string& reason);
+    // Removes an open chain and every index that points at it.
+    void forget(chain_id id);
 
     analysis_context context_;
     std::size_t worst_n_;

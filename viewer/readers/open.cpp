@@ -121,6 +121,21 @@ opened_inputs open_inputs(const std::vector<std::string>& paths, class_registry&
                                                   s.path, *options.guest_domid));
             }
         }
+    } else {
+        // Without a domain a guest kernel's events cannot be matched with
+        // Xen's vCPUs: say how to give it rather than let the analyses
+        // that need it come back empty.
+        const bool hypervisor = std::any_of(out.readers.begin(), out.readers.end(), [](auto& r) {
+            return r->source().layer == ltt::layer::xen;
+        });
+        for (const auto& r : out.readers) {
+            const source_info& s = r->source();
+            if (hypervisor && s.layer == ltt::layer::kernel && !s.domid)
+                out.notices.push_back(fmt::format(
+                    "{}: a guest kernel trace that does not name its Xen domain: its events are "
+                    "not matched with the hypervisor's vCPUs (give --guest-domid, 0 for dom0's)",
+                    s.path));
+        }
     }
 
     // The TSC frequency: --cpu-hz wins; else a source that recorded it
