@@ -7,6 +7,12 @@
 //                                    records (run_bench.sh sets it up first)
 //   ltt-bench-ust --expect disabled  lttng_ust_disabled/batch:16 and /batch:1:
 //                                    no session enables the event
+//   ltt-bench-ust --expect enabled --load RATE --duration S
+//                                    no benchmark: RATE events per second for
+//                                    S seconds, paced, for lttd's drain-cost
+//                                    comparison with lttng-consumerd
+//                                    (test/lttd/bench_lttd.py); prints one
+//                                    JSON line {calls, elapsed_s}
 //
 // lttng-ust registers with the session daemon before main() (run it with
 // LTTNG_UST_REGISTER_TIMEOUT large); the tracepoint's state must then be what
@@ -80,6 +86,29 @@ template <std::size_t N> void bm_ust_disabled(benchmark::State& state) {
     state.counters["batch"] = static_cast<double>(N);
 }
 
+// Paced like ltt-stress --rate: the clock is read once per 256 events and
+// the loop sleeps when ahead, so the consumer sees a steady rate.
+std::uint64_t emit_at_rate(double rate, double seconds, double& elapsed) {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    const auto end = start + std::chrono::duration<double>(seconds);
+    std::uint64_t calls = 0;
+    for (auto now = start; now < end; now = clock::now()) {
+        const double due = std::chrono::duration<double>(now - start).count() * rate;
+        if (static_cast<double>(calls) >= due) {
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+            continue;
+        }
+        for (int i = 0; i < 256; ++i, ++calls) {
+            const auto n = static_cast<std::uint16_t>(calls);
+            lttng_ust_tracepoint(bench_sched, sched_switch, 1, n, 0,
+                                 static_cast<std::uint16_t>(n + 1));
+        }
+    }
+    elapsed = std::chrono::duration<double>(clock::now() - start).count();
+    return calls;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -95,6 +124,12 @@ int main(int argc, char** argv) {
     app.add_option("--cpu", cpu, "CPU to pin to (default: the highest allowed)");
     app.add_option("--wait", wait_s, "seconds to wait for the expected state");
     app.add_option("--check-out", check_out, "write the state check as JSON here");
+    double load_rate = 0;
+    double load_seconds = 2;
+    app.add_option("--load", load_rate, "events per second to emit (no benchmark)")
+        ->check(CLI::Range(1.0, 1e9));
+    app.add_option("--duration", load_seconds, "seconds of --load")
+        ->check(CLI::Range(0.01, 3600.0));
     CLI11_PARSE(app, argc, argv);
     const bool want_enabled = expect == "enabled";
 
@@ -116,6 +151,15 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    if (load_rate > 0) {
+        double elapsed = 0;
+        const std::uint64_t calls = emit_at_rate(load_rate, load_seconds, elapsed);
+        fmt::print("{}\n", nlohmann::json{{"calls", calls},
+                                          {"elapsed_s", elapsed},
+                                          {"state_held", sched_switch_enabled() == want_enabled}}
+                               .dump());
+        return sched_switch_enabled() == want_enabled ? 0 : 1;
+    }
     benchmark::AddCustomContext("pinned_cpu", std::to_string(g_cpu));
     benchmark::AddCustomContext("lttng_ust_version", LTTNG_UST_VERSION);
     if (want_enabled) {

@@ -7,7 +7,14 @@
 - lttd's CPU time (user + system, all its threads, from /proc) per 100 MB
   drained;
 - the highest producer rate (events/s per CPU, two CPUs, mixed sizes) at
-  which nothing was lost: doubled until records are lost, then bisected.
+  which nothing was lost: doubled until records are lost, then bisected;
+- with --ust-bench and --babeltrace2: drain cost against LTTng's consumer at
+  the same event rate and geometry (one producer CPU, small records, 16 x
+  256 KiB, discard, 200 ms flush/switch timer): lttd draining ltt-stress
+  next to lttng-consumerd draining an lttng-ust producer (ltt-bench-ust
+  --load, bench_lttng_drain.sh), CPU seconds per 100 MB and per million
+  events of each, the CPU time summed over each one's threads from
+  /proc/PID/task/*/schedstat (nanoseconds, not 10 ms ticks).
 
 Prints a table and writes the figures as JSON (--out). Figures, not tests:
 nothing fails on timing. The machine's other load shows in the numbers;
@@ -23,6 +30,20 @@ import tempfile
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def task_cpu_ns(pid):
+    """Sum of /proc/PID/task/*/schedstat's run time: nanoseconds, where
+    /proc/PID/stat counts 10 ms ticks (a thread that exits in between is
+    not counted: the comparison reads both sides while their threads live)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except FileNotFoundError:
+            pass
+    return total
 
 
 class Lttd:
@@ -52,6 +73,10 @@ class Lttd:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
+    def cpu_ns(self):
+        """CPU time of every live thread in ns (schedstat: no 10 ms ticks)."""
+        return task_cpu_ns(self.proc.pid)
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=60)
@@ -77,12 +102,14 @@ def run_once(lttd, n, cpus, rate, seconds, subbuf, subbufs, mix="mixed"):
               lttd.args.stress_ctf, "--flush-interval", "200"])
     lttd.ctl(["enable", name, "*"])
     cpu0 = lttd.cpu_seconds()
+    ns0 = lttd.cpu_ns()
     lttd.ctl(["start", name])
     report, err = stress.communicate(timeout=seconds + 60)
     if stress.returncode != 0:
         raise SystemExit(f"ltt-stress failed: {err}")
     lttd.ctl(["stop", name])
     cpu = lttd.cpu_seconds() - cpu0
+    cpu_ns = lttd.cpu_ns() - ns0
     status = json.loads(lttd.ctl(["status", name, "--json"]).stdout)
     lttd.ctl(["destroy", name])
     shutil.rmtree(out, ignore_errors=True)
@@ -106,8 +133,45 @@ def run_once(lttd, n, cpus, rate, seconds, subbuf, subbufs, mix="mixed"):
         "mb_per_s": written / elapsed / 1e6,
         "events_per_s": records / elapsed,
         "lttd_cpu_s": cpu,
+        "lttd_cpu_ns_schedstat": cpu_ns,
         "lttd_cpu_s_per_100MB": cpu / (written / 1e8) if written else None,
     }
+
+
+def drain_cost_vs_lttng(lttd, counter, args, rate, seconds):
+    """lttd and lttng-consumerd draining the same event rate, one after the other."""
+    ours = run_once(lttd, next(counter), 1, rate, seconds, "256k", 16, mix="small")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_lttng_drain.sh")
+    r = subprocess.run([script, args.ust_bench, args.babeltrace2, str(rate), str(seconds), "256k",
+                        "16"], capture_output=True, text=True, timeout=seconds + 300)
+    if r.returncode != 0:
+        raise SystemExit(f"bench_lttng_drain.sh failed ({r.returncode}): {r.stderr[-2000:]}")
+    ref = json.loads(r.stdout.strip().splitlines()[-1])
+    cpu = ref["cpu_ns"] / 1e9
+    lttng = {
+        "producer": "ltt-bench-ust --load (lttng-ust, bench_sched:sched_switch, four u16)",
+        "requested_rate": rate,
+        "seconds": ref["producer"]["elapsed_s"],
+        "produced": ref["producer"]["calls"],
+        "events": ref["events"],
+        "lost": ref["producer"]["calls"] - ref["events"],
+        "bytes": ref["bytes"],
+        "consumerd_cpu_s": cpu,
+        "consumerd_cpu_s_per_100MB": cpu / (ref["bytes"] / 1e8) if ref["bytes"] else None,
+        "consumerd_cpu_s_per_M_events": cpu / (ref["events"] / 1e6) if ref["events"] else None,
+        "lttng_version": ref["lttng_version"],
+    }
+    # Both sides in schedstat's nanoseconds here.
+    ours["lttd_cpu_s"] = ours["lttd_cpu_ns_schedstat"] / 1e9
+    ours["lttd_cpu_s_per_100MB"] = (ours["lttd_cpu_s"] / (ours["bytes"] / 1e8)
+                                    if ours["bytes"] else None)
+    ours["lttd_cpu_s_per_M_events"] = (ours["lttd_cpu_s"] / (ours["records"] / 1e6)
+                                       if ours["records"] else None)
+    ratio = None
+    if ours["lttd_cpu_s_per_100MB"] and lttng["consumerd_cpu_s_per_100MB"]:
+        ratio = ours["lttd_cpu_s_per_100MB"] / lttng["consumerd_cpu_s_per_100MB"]
+    return {"rate": rate, "seconds": seconds, "subbuf_size": 262144, "subbufs": 16,
+            "lttd": ours, "lttng": lttng, "lttd_over_consumerd_per_100MB": ratio}
 
 
 def max_lossless_rate(lttd, counter, cpus, seconds, subbuf, subbufs, steps):
@@ -147,6 +211,8 @@ def main():
     ap.add_argument("--stress-ctf", required=True)
     ap.add_argument("--out", required=True, help="JSON file to write")
     ap.add_argument("--quick", action="store_true", help="check the driver, short runs")
+    ap.add_argument("--ust-bench", help="ltt-bench-ust, for the drain cost against lttng")
+    ap.add_argument("--babeltrace2", help="babeltrace2, to count what lttng recorded")
     args = ap.parse_args()
 
     seconds = 0.3 if args.quick else 2.0
@@ -158,6 +224,10 @@ def main():
         lttd = Lttd(args, work)
         drain = [run_once(lttd, next(counter), cpus, 0, seconds, "256k", 16) for cpus in (1, 2)]
         best, trials = max_lossless_rate(lttd, counter, 2, search_seconds, "64k", 16, steps)
+        versus = None
+        if args.ust_bench and args.babeltrace2:
+            versus = drain_cost_vs_lttng(lttd, counter, args, 100_000 if args.quick else 1_000_000,
+                                         0.5 if args.quick else 5.0)
         lttd.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -177,6 +247,7 @@ def main():
             "trials": [{k: t[k] for k in ("requested_rate_per_cpu", "produced_per_s", "lost")}
                        for t in trials],
         },
+        "versus_lttng_consumerd": versus,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
@@ -196,6 +267,24 @@ def main():
               f"({m['events_per_s']:.0f} events/s, {m['mb_per_s']:.1f} MB/s)")
     else:
         print("  highest rate with nothing lost: records were lost even at the lowest rate tried")
+    if versus:
+        o, l = versus["lttd"], versus["lttng"]
+
+        def fig(x, digits=3):
+            return "-" if x is None else f"{x:.{digits}f}"
+
+        print(f"  drain cost at {versus['rate']:,} events/s for {versus['seconds']} s (one producer "
+              f"CPU, small records, 16 x 256 KiB, discard, 200 ms timer):")
+        print(f"  {'':>18} {'events':>10} {'lost':>8} {'MB':>8} {'CPU s':>7} "
+              f"{'CPU s/100 MB':>13} {'CPU s/M events':>15}")
+        print(f"  {'lttd':>18} {o['records']:>10} {o['lost']:>8} {o['bytes'] / 1e6:>8.1f} "
+              f"{o['lttd_cpu_s']:>7.2f} {fig(o['lttd_cpu_s_per_100MB']):>13} "
+              f"{fig(o['lttd_cpu_s_per_M_events']):>15}")
+        print(f"  {'lttng-consumerd':>18} {l['events']:>10} {l['lost']:>8} {l['bytes'] / 1e6:>8.1f} "
+              f"{l['consumerd_cpu_s']:>7.2f} {fig(l['consumerd_cpu_s_per_100MB']):>13} "
+              f"{fig(l['consumerd_cpu_s_per_M_events']):>15}")
+        print(f"  lttd / lttng-consumerd per 100 MB: {fig(versus['lttd_over_consumerd_per_100MB'], 2)}"
+              f" (CPU time of every thread of each, from /proc's schedstat)")
     print(f"  -> {args.out}")
 
 
