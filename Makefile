@@ -14,10 +14,20 @@ CMAKE_GEN  := -G Ninja
 all: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Only what a recording needs (lttd, ltt-ctl, the facilities' CTF metadata),
-# not the tests and benchmarks: `make demo` and the e2e scenarios build this.
+# Only what a recording needs: the targets of the `tools` install component
+# (lttd, ltt-ctl, ltt-view, the facilities' CTF declarations, the lttng-ust
+# clock plugin; CMakeLists.txt), not the tests and benchmarks.
 tools: deps-if-missing $(BUILD)/build.ninja
-	cmake --build $(BUILD) -j $(JOBS) --target lttd ltt-ctl ltt-view ltt_generated_ctf
+	cmake --build $(BUILD) -j $(JOBS) --target ltt_tools
+
+# The tools component installed as dom0 has it, /usr/local under
+# $(BUILD)/e2e-install: what `make demo` and the e2e scenarios copy into
+# dom0, so what they test is what `make install` installs.
+E2E_INSTALL := $(BUILD)/e2e-install
+.PHONY: e2e-install
+e2e-install: tools
+	rm -rf $(E2E_INSTALL)
+	DESTDIR=$(abspath $(E2E_INSTALL)) cmake --install $(BUILD) --component tools --prefix /usr/local
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: the demo scenario (test/e2e/scenarios/demo/) - build what it
-# needs (the patched Xen, lttd, ltt-ctl: `make xen tools`), boot Xen + dom0
+# needs (the patched Xen, the installed lttd, ltt-ctl: `make xen e2e-install`), boot Xen + dom0
 # once under QEMU, record the hypervisor during a short workload and take a
 # flight-recorder snapshot, check both traces on the host with babeltrace2 -
 # then print the report (test/e2e/demo_report.sh).
