@@ -18,6 +18,21 @@ std::uint64_t load(const std::uint64_t* p) noexcept {
 
 constexpr const char* shrank = "the buffer file shrank while mapped (truncated?); no longer read";
 
+std::string hex(std::span<const std::byte> bytes) {
+    std::string s;
+    for (const std::byte b : bytes)
+        s += fmt::format("{:02x}", std::to_integer<unsigned>(b));
+    return s;
+}
+
+// Why a packet was refused, with its first header bytes as copied and as
+// the mapping held them just after the copy.
+std::string refusal(std::string why, const std::byte* copy,
+                    const std::array<std::byte, 32>& again) {
+    return fmt::format("{} (header bytes 0-31 as copied {}, in the buffer after the copy {})", why,
+                       hex({copy, again.size()}), hex(again));
+}
+
 } // namespace
 
 buffer_consumer::buffer_consumer(const buffer_view& view, const channel_info& channel,
@@ -166,6 +181,7 @@ std::size_t buffer_consumer::drain(packet_sink& sink, std::size_t max) {
             if (r == LTT_READER_OK) {
                 size = sb.size; // at most a sub-buffer: the reader checked
                 std::memcpy(copy_.get(), sb.packet, size);
+                std::memcpy(header_again_.data(), sb.packet, header_again_.size());
                 out = outcome::packet;
             } else {
                 out = outcome::corrupt;
@@ -198,7 +214,7 @@ std::size_t buffer_consumer::drain(packet_sink& sink, std::size_t max) {
         }
         if (auto why = sink.write_packet(cpu_, {copy_.get(), size}, records)) {
             refused_++;
-            problem_ = std::move(*why);
+            problem_ = refusal(std::move(*why), copy_.get(), header_again_);
         }
     }
     return taken;

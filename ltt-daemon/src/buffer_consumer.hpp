@@ -85,7 +85,13 @@ private:
     channel_info channel_;
     subbuf_lender* lender_ = nullptr;
     std::uint64_t data_len_ = 0;
-    std::unique_ptr<std::byte[]> copy_;       // one packet, out of the mapping
+    std::unique_ptr<std::byte[]> copy_; // one packet, out of the mapping
+    // The first header bytes of the packet read from the mapping again after
+    // the copy, before the sub-buffer is given back: when a packet is
+    // refused, both go into the problem so a copy gone wrong and memory that
+    // changed can be told apart (a refused Xen packet's uuid bytes were once
+    // seen replaced by what looked like record data).
+    std::array<std::byte, 32> header_again_{};
     std::vector<std::uint64_t> records_seen_; // discard mode: per slot
     mutable bool broken_ = false;
     mutable std::string problem_;
