@@ -212,11 +212,17 @@ def xen_bench(res, share):
         sys.exit("check: FAIL: xen-bench: " + "; ".join(bad))
     fig = {k: median([r[src] for r in rr]) / n for k, src in
            (("ltt_enabled", "ltt"), ("xentrace_enabled", "xentrace"), ("ltt_disabled", "ltt_disabled"),
-            ("xentrace_disabled", "xentrace_disabled"), ("empty_loop", "loop"))}
+            ("xentrace_disabled", "xentrace_disabled"), ("empty_loop", "loop"),
+            ("rdtsc", "rdtsc"))}
     for k in ("ltt_enabled", "xentrace_enabled", "ltt_disabled", "xentrace_disabled"):
         if abs(fig[k] - b[k]) > 0.01:
             sys.exit("check: FAIL: xen-bench: ltt-xenctl says %s %.3f cycles, its rounds %.3f" % (k, b[k], fig[k]))
     fig["ratio"] = fig["ltt_enabled"] / fig["xentrace_enabled"]
+    # Every disturbance of a shared host only adds cycles: the least
+    # disturbed round says what the code costs, next to the median.
+    fig["ltt_enabled_min"] = min(r["ltt"] for r in rr) / n
+    fig["xentrace_enabled_min"] = min(r["xentrace"] for r in rr) / n
+    fig["ratio_min"] = fig["ltt_enabled_min"] / fig["xentrace_enabled_min"]
     fig["goal_ratio_max"] = round(1 / 3, 4)
     fig["goal_met"] = fig["ratio"] <= 1 / 3
     fig["ns_per_cycle"] = 1e6 / b["cpu_khz"]
@@ -233,7 +239,8 @@ def xen_bench(res, share):
     fig["what"] = ("median over interleaved rounds of the cycles (TSC) of one call, inside Xen on one CPU, "
                    "interrupts enabled: ltt-xen's sched_wake tracepoint into a bench session's buffer "
                    "against xentrace's TRACE_1D() (TRC_GEN mask) into its buffer, %d data bytes each, "
-                   "an empty loop's cost included; disabled: no session / xentrace off" % b["data_bytes"])
+                   "an empty loop's cost included; rdtsc: a loop of one TSC read, the floor under both; "
+                   "disabled: no session / xentrace off" % b["data_bytes"])
     return fig
 
 
@@ -275,10 +282,12 @@ print("check: compare (best of %d rounds): ltt-xen %d events, %d bytes, %.2f byt
 workload_rates.print_table(rates, sides, prefix="check: ")
 B = out["xen_cycles_per_event"]
 print("check: in-Xen cycles per record (median of %d rounds x %d calls, CPU %d, host load %s): "
-      "ltt-xen %.1f enabled / %.1f disabled, xentrace %.1f enabled / %.1f disabled, empty loop %.1f; "
-      "ltt-xen / xentrace %.3f, goal <= 1/3 %s"
+      "ltt-xen %.1f enabled / %.1f disabled, xentrace %.1f enabled / %.1f disabled, empty loop %.1f, "
+      "one rdtsc %.1f; "
+      "ltt-xen / xentrace %.3f, goal <= 1/3 %s; least disturbed rounds %.1f / %.1f = %.3f"
       % (B["rounds"], B["events"], B["cpu"], B["host_load"], B["ltt_enabled"], B["ltt_disabled"],
-         B["xentrace_enabled"], B["xentrace_disabled"], B["empty_loop"], B["ratio"],
-         "met" if B["goal_met"] else "not met"))
+         B["xentrace_enabled"], B["xentrace_disabled"], B["empty_loop"], B["rdtsc"], B["ratio"],
+         "met" if B["goal_met"] else "not met", B["ltt_enabled_min"], B["xentrace_enabled_min"],
+         B["ratio_min"]))
 PY
 echo "check: PASS"

@@ -12,7 +12,8 @@
  * are counted from each tracer's own buffer, so a round whose records were
  * dropped (a full buffer takes a cheaper path) shows it.
  *
- * The three loops of a round run in an order that rotates every round, so
+ * The four loops of a round (those two, an empty loop and one of a TSC
+ * read, the floor under both) run in an order that rotates every round, so
  * neither tracer always runs first or after the other's cache misses;
  * dom0 takes the medians.
  */
@@ -36,6 +37,7 @@ enum ltt_bench_loop {
     LTT_BENCH_LOOP,
     LTT_BENCH_LTT,
     LTT_BENCH_XENTRACE,
+    LTT_BENCH_RDTSC,
     LTT_BENCH_NR
 };
 
@@ -84,6 +86,17 @@ static uint64_t ltt_bench_run(enum ltt_bench_loop which, uint32_t n)
         {
             asm volatile ( "" :: "r" (i) : "memory" );
             TRACE_1D(LTT_BENCH_XENTRACE_EVENT, i);
+        }
+        break;
+
+    case LTT_BENCH_RDTSC:
+        /* The TSC read each tracer makes per record (rdtsc(), unordered,
+         * in ltt-env.h and in xentrace's get_cycles()). */
+        for ( i = 0; i < n; i++ )
+        {
+            uint64_t t = rdtsc();
+
+            asm volatile ( "" :: "r" (i), "r" (t) : "memory" );
         }
         break;
 
@@ -157,6 +170,10 @@ int ltt_bench(struct xen_sysctl_ltt_bench *b)
                                       &out.xentrace_records,
                                       &out.xentrace_other);
                 out.xentrace_lost = xlost;
+                break;
+
+            case LTT_BENCH_RDTSC:
+                out.rdtsc_cycles = ltt_bench_run(which, b->nr_events);
                 break;
 
             default:
