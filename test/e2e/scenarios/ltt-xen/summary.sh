@@ -74,6 +74,16 @@ if loads:
           " (more than a few tenths: compare overheads with care)"
           % (min(l["load1"] for l in loads), max(l["load1"] for l in loads),
              min(l["others_cores"] for l in loads), max(l["others_cores"] for l in loads)))
+B = c.get("xen_cycles_per_event")
+if B:
+    print("  inside Xen, one CPU, median of %d interleaved rounds of %d calls (ltt-xenctl bench), cycles per call:"
+          % (B["rounds"], B["events"]))
+    print("    %-10s %10s %10s" % ("", "enabled", "disabled"))
+    print("    %-10s %10.1f %10.1f" % ("ltt-xen", B["ltt_enabled"], B["ltt_disabled"]))
+    print("    %-10s %10.1f %10.1f" % ("xentrace", B["xentrace_enabled"], B["xentrace_disabled"]))
+    print("    ltt-xen / xentrace %.2f (goal at most 1/3: %s; an empty loop iteration %.1f is included;"
+          " one rdtsc, which each record makes, %.1f)"
+          % (B["ratio"], "met" if B["goal_met"] else "not met", B["empty_loop"], B.get("rdtsc", 0)))
 if c.get("bytes_per_event_ratio_ltt_to_xentrace"):
     print("  an ltt-xen event costs %.0f%% of a xentrace record's bytes (the two do not record the same set of events)"
           % (100 * c["bytes_per_event_ratio_ltt_to_xentrace"]))

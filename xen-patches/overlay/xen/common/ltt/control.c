@@ -484,6 +484,9 @@ int ltt_sysctl(struct xen_sysctl_ltt_op *op)
             return -ENODEV;
         ltt_statedump();
         return 0;
+
+    case XEN_SYSCTL_LTT_bench:
+        return ltt_bench(&op->u.bench);
     }
 
     return -EOPNOTSUPP;

@@ -79,6 +79,9 @@ void ltt_consumer_check(struct ltt_cpu *c);
 /* statedump.c */
 void ltt_statedump(void);
 
+/* bench.c */
+int ltt_bench(struct xen_sysctl_ltt_bench *b);
+
 /* hotplug.c */
 void ltt_hotplug_init(void);
 
