@@ -19,7 +19,8 @@ ftrace="libtracecmd-dev libtraceevent-dev libtracefs-dev trace-cmd"
 # LTTng and babeltrace2: user-space tracing, the reference reader, comparisons
 lttng="liblttng-ust-dev lttng-tools babeltrace2 libbabeltrace2-dev"
 # Xen user-space libraries (xencall, xenforeignmemory, xenevtchn, xenctrl) and tools
-xen="libxen-dev xen-utils-4.17"
+# (xenstore-utils: the e2e domU scenario reads a guest's xenstore tree)
+xen="libxen-dev xen-utils-4.17 xenstore-utils"
 # guest kernel module builds against Debian's kernel headers
 kernel="linux-headers-amd64 kmod"
 # QEMU end-to-end: emulator, dom0 initramfs, Xen hypervisor build deps

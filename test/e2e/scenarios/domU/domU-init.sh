@@ -1,0 +1,69 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# /init of the e2e PV domU (test/e2e/scenarios/domU; mkdomu.sh puts it into
+# the domU's initramfs). Everything it prints goes to hvc0, the PV console:
+# a ring page shared with dom0 and an event channel to xenconsoled there,
+# so every line crosses from this domain to dom0 through Xen (evtchn_send
+# here, evtchn_set_pending on xenconsoled's port, and back when xenconsoled
+# has consumed the ring). xenconsoled logs it to a file dom0 copies to the
+# host, where check.sh reads these lines:
+#   ltt-domU: ltt-guest <what the module said and its files>
+#   ltt-domU: io N tag ...      DOMU_IO_LINES numbered lines
+#   ltt-domU: work done: forks F in S s, io lines N
+#   ltt-domU: powering off
+# The work is time-boxed (DOMU_WORK_S seconds, given on the kernel command
+# line by dom0), never a fixed amount: a busy host slows it down.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+say() { echo "ltt-domU: $*"; }
+
+work_s=4
+io_lines=50
+# shellcheck disable=SC2013 # the command line is one line of words
+for a in $(cat /proc/cmdline); do
+	case $a in
+	domu_work_s=*) work_s=${a#*=} ;;
+	domu_io_lines=*) io_lines=${a#*=} ;;
+	esac
+done
+read -r up _ </proc/uptime
+say "init reached, uptime $up s, kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPUs, work ${work_s} s, io lines $io_lines"
+
+# ltt-guest.ko, the module dom0 loads too (built for the same kernel).
+if insmod /ltt-guest.ko 2>/tmp/insmod.err; then
+	say "ltt-guest loaded"
+else
+	say "ltt-guest insmod failed: $(cat /tmp/insmod.err)"
+fi
+dmesg | grep -i 'ltt-guest' | while read -r l; do say "ltt-guest dmesg: $l"; done
+if [ -d /sys/kernel/debug/ltt-guest ]; then
+	say "ltt-guest files: $(cd /sys/kernel/debug/ltt-guest && echo *)"
+	say "ltt-guest channel.json: $(tr -d '\n' </sys/kernel/debug/ltt-guest/channel.json)"
+else
+	say "ltt-guest files: none"
+fi
+grep ltt_guest /proc/modules | while read -r l; do say "ltt-guest module: $l"; done
+
+# Work: fork and exec for work_s seconds (the domU's vCPUs busy, Xen
+# scheduling them), then the console I/O.
+t0=$(date +%s)
+forks=0
+while [ $(($(date +%s) - t0)) -lt "$work_s" ]; do
+	/bin/true
+	forks=$((forks + 1))
+done
+t1=$(date +%s)
+i=1
+while [ "$i" -le "$io_lines" ]; do
+	say "io $i tag domU-io-$i-of-$io_lines"
+	i=$((i + 1))
+done
+say "work done: forks $forks in $((t1 - t0)) s, io lines $io_lines"
+dmesg | grep -iE 'oops|BUG|WARNING|ltt-guest' | tail -n 20 | while read -r l; do say "dmesg: $l"; done
+say "powering off"
+sync
+poweroff -f

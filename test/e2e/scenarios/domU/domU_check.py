@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Host-side checks of the domU scenario (test/e2e/scenarios/domU), over
+babeltrace2's output of the session dom0's lttd recorded and the files dom0
+wrote, independent of lttd and of ltt-guest.ko. The domU's id comes from xl
+in dom0 (domU.json), never from the trace.
+
+- the session (hypervisor/ + dom0/kernel/) reads whole with babeltrace2,
+  nothing on stderr but discarded-events warnings;
+- Xen's domain facility: domain_create of the domU's id (PV, its vCPU
+  count, not privileged), its domain_shutdown (poweroff) and
+  domain_destroy, between the scheduler's sched_dom_add and sched_dom_rem,
+  in that order;
+- Xen's scheduler ran every vCPU of the domU: sched_switch to (domid, vCPU)
+  and runstate_change to running for each; how long each ran (from the
+  runstate records); no record naming the domU outside [sched_dom_add,
+  sched_dom_rem]; dom0's grant maps of the domU (printed);
+- event channels between dom0 and the domU: evtchn_send by the domU
+  followed on the same CPU by evtchn_set_pending on a dom0 port, and a
+  send by dom0 followed by set_pending on a domU port (Xen sets the remote
+  port pending within the send hypercall); dom0's kernel handled the dom0
+  port (ltt-guest's xen_evtchn_handle_port) after Xen set it pending;
+  the domU's console and store ports (its xenstore tree, read in dom0)
+  carry sends both ways;
+- the domU's console, as xenconsoled in dom0 logged it: every numbered io
+  line once, in order, the work summary with forks > 0, the power-off
+  line; ltt-guest.ko loaded in the domU (its files, channel.json).
+
+    domU_check.py SHARE_DIR [--json OUT]
+
+Exits 1 listing the problems.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter, defaultdict
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dom0"))
+from dom0_check import babeltrace, stderr_problems  # noqa: E402
+
+# How many records later (same CPU) Xen's set_pending of the remote port
+# may come after the send: the hypercall emits both back to back, with at
+# most an upcall/runstate record between them.
+PAIR_WINDOW = 4
+
+
+def check_console(share, io_lines, problems, res):
+    path = os.path.join(share, "console-domU.log")
+    try:
+        text = open(path, errors="replace").read()
+    except OSError as e:
+        problems.append("the domU's console log: %s" % e)
+        return
+    # xenconsoled --timestamp=guest prefixes each line with a date.
+    lines = [re.sub(r"^\[[^]]*\] ", "", ln.rstrip("\r")) for ln in text.splitlines()]
+    io = []
+    for ln in lines:
+        m = re.search(r"ltt-domU: io (\d+) tag domU-io-(\d+)-of-(\d+)$", ln)
+        if m:
+            if m.group(1) != m.group(2) or int(m.group(3)) != io_lines:
+                problems.append("%s: a malformed io line: %r" % (path, ln))
+            io.append(int(m.group(1)))
+    res["console_io_lines"] = len(io)
+    if io != list(range(1, io_lines + 1)):
+        missing = sorted(set(range(1, io_lines + 1)) - set(io))
+        problems.append("%s: io lines %d (want 1..%d once each, in order); missing %s"
+                        % (path, len(io), io_lines, missing[:10]))
+    done = [re.search(r"ltt-domU: work done: forks (\d+) in (\d+) s, io lines (\d+)", ln) for ln in lines]
+    done = [m for m in done if m]
+    if len(done) != 1:
+        problems.append("%s: %d 'work done' lines (one wanted)" % (path, len(done)))
+    else:
+        forks, secs, n = (int(x) for x in done[0].groups())
+        res["domU_forks"], res["domU_work_s"] = forks, secs
+        if forks <= 0 or n != io_lines:
+            problems.append("%s: work done with %d forks, %d io lines" % (path, forks, n))
+    if not any("ltt-domU: powering off" in ln for ln in lines):
+        problems.append("%s: the domU never said it was powering off" % path)
+    # ltt-guest.ko in the domU.
+    loaded = any(ln.endswith("ltt-domU: ltt-guest loaded") for ln in lines)
+    failed = [ln for ln in lines if "ltt-guest insmod failed" in ln]
+    files = [ln.split("ltt-guest files: ", 1)[1] for ln in lines if "ltt-guest files: " in ln]
+    chan = [ln.split("ltt-guest channel.json: ", 1)[1] for ln in lines if "ltt-guest channel.json: " in ln]
+    said = [ln.split("ltt-guest dmesg: ", 1)[1] for ln in lines if "ltt-guest dmesg: " in ln]
+    res["domU_ltt_guest"] = {"loaded": loaded, "insmod_error": failed, "files": files, "dmesg": said}
+    if not loaded:
+        problems.append("ltt-guest.ko did not load in the domU: %s; kernel said %s" % (failed, said))
+    elif not files or "channel.json" not in files[0] or "cpu0.ltt" not in files[0]:
+        problems.append("ltt-guest.ko loaded in the domU without its files: %s" % files)
+    if chan:
+        try:
+            res["domU_channel"] = json.loads(chan[0])
+        except ValueError as e:
+            problems.append("the domU's channel.json does not parse (%s): %r" % (e, chan[0][:200]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("share")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    share = a.share
+    problems, res = [], {}
+    domu = json.load(open(os.path.join(share, "domU.json")))
+    domid, vcpus = int(domu["domid"]), int(domu["vcpus"])
+    res["domU"] = domu
+
+    sess = os.path.join(share, "session")
+    events, err, rc, unparsed = babeltrace(sess)
+    other, bt_disc, _may = stderr_problems(err)
+    res["babeltrace_discarded"] = bt_disc
+    if rc != 0 or other:
+        problems.append("babeltrace2 %s: status %d, stderr: %s" % (sess, rc, " | ".join(other[:5])))
+    if unparsed:
+        problems.append("%d babeltrace2 lines not understood, e.g. %s" % (len(unparsed), unparsed[0][:200]))
+    layers = Counter(e[1] for e in events)
+    res["session_events"] = dict(layers)
+    hv = [e for e in events if e[1] == "hypervisor"]
+    kev = [e for e in events if e[1] == "kernel"]
+    if not hv or not kev:
+        problems.append("the session lacks a layer: %s" % dict(layers))
+
+    def named(name, **want):
+        return [e for e in hv if e[2] == name and all(e[4].get(k) == v for k, v in want.items())]
+
+    # Domain life cycle.
+    created = named("domain_create", dom_id=domid)
+    shut = named("domain_shutdown", dom_id=domid)
+    destroyed = named("domain_destroy", dom_id=domid)
+    res["domain"] = {"create": [e[4] for e in created], "shutdown": [e[4] for e in shut],
+                     "destroy": len(destroyed)}
+    if len(created) != 1:
+        problems.append("domain_create of domain %d: %d records (one wanted)" % (domid, len(created)))
+    else:
+        f = created[0][4]
+        if f.get("guest_type") != "pv" or f.get("max_vcpus") != vcpus or f.get("privileged") != 0:
+            problems.append("domain_create of domain %d says %s (want pv, %d vCPUs, not privileged)"
+                            % (domid, f, vcpus))
+    if not shut or shut[-1][4].get("reason") != "poweroff":
+        problems.append("domain_shutdown of domain %d: %s (want poweroff)" % (domid, [e[4] for e in shut]))
+    if len(destroyed) != 1:
+        problems.append("domain_destroy of domain %d: %d records (one wanted)" % (domid, len(destroyed)))
+    # Its life in Xen: the scheduler learns of it (sched_dom_add) inside
+    # domain_create() before the domain_create record (emitted on success,
+    # at the end), and forgets it (sched_dom_rem) in the RCU callback after
+    # domain_destroy.
+    added = named("sched_dom_add", dom_id=domid)
+    removed = named("sched_dom_rem", dom_id=domid)
+    res["domain"]["sched_dom_add"], res["domain"]["sched_dom_rem"] = len(added), len(removed)
+    if len(added) != 1 or len(removed) != 1:
+        problems.append("domain %d: %d sched_dom_add and %d sched_dom_rem records (one each wanted)"
+                        % (domid, len(added), len(removed)))
+    t_first = added[0][0] if added else (created[0][0] if created else None)
+    t_last = removed[0][0] if removed else (destroyed[0][0] if destroyed else None)
+    order = [("sched_dom_add", added), ("domain_create", created), ("domain_shutdown", shut),
+             ("domain_destroy", destroyed), ("sched_dom_rem", removed)]
+    stamps = [(n, ev[-1][0]) for n, ev in order if ev]
+    if any(a[1] > b[1] for a, b in zip(stamps, stamps[1:])):
+        problems.append("domain %d: its life-cycle records are out of order: %s" % (domid, stamps))
+    if t_first is not None and t_last is not None:
+        res["domain"]["life_cycles"] = t_last - t_first
+
+    # Every hypervisor record that names the domU, by field.
+    def names_domu(e):
+        f = e[4]
+        return any(f.get(k) == domid for k in ("dom_id", "domid", "prev_dom_id", "next_dom_id"))
+    about = [e for e in hv if names_domu(e)]
+    res["hypervisor_records_naming_domU"] = dict(Counter(e[2] for e in about))
+    if t_first is not None and t_last is not None:
+        outside = [e for e in about if not t_first <= e[0] <= t_last]
+        if outside:
+            problems.append("%d records name domain %d outside its life, e.g. %s at %d"
+                            % (len(outside), domid, outside[0][2], outside[0][0]))
+    # dom0's toolstack maps the domU's reserved grants (console and
+    # xenstore rings) and unmaps them before the domain goes away.
+    grants = Counter((e[2], e[4].get("ref")) for e in about
+                     if e[2] in ("memory_grant_map", "memory_grant_unmap") and e[4].get("map_dom_id") == 0)
+    res["dom0_grant_maps_of_domU"] = {"%s ref %s" % k: c for k, c in sorted(grants.items())}
+
+    # Scheduling.
+    switched_in = Counter(e[4].get("next_cpu_id") for e in named("sched_switch", next_dom_id=domid))
+    run = defaultdict(int)
+    runs = Counter()
+    open_at = {}
+    for e in hv:
+        if e[2] != "runstate_change" or e[4].get("domid") != domid:
+            continue
+        v = e[4].get("vcpu")
+        if e[4].get("new_state") == "running":
+            open_at[v] = e[0]
+            runs[v] += 1
+        elif e[4].get("old_state") == "running" and v in open_at:
+            run[v] += e[0] - open_at.pop(v)
+    res["sched_switch_in"] = dict(switched_in)
+    res["runstate_running"] = {v: {"times": runs[v], "cycles": run[v]} for v in sorted(runs)}
+    for v in range(vcpus):
+        if not switched_in.get(v) or not runs.get(v):
+            problems.append("vCPU %d of domain %d: %d sched_switch to it, %d runstate changes to running"
+                            % (v, domid, switched_in.get(v, 0), runs.get(v, 0)))
+
+    # Event channels: the remote port Xen sets pending within a send.
+    by_cpu = defaultdict(list)
+    for e in hv:
+        if e[2] in ("evtchn_send", "evtchn_set_pending", "evtchn_upcall", "runstate_change", "sched_switch"):
+            by_cpu[e[3]].append(e)
+    pairs = Counter()
+    first_pending_on = {}
+    for seq in by_cpu.values():
+        for i, e in enumerate(seq):
+            if e[2] != "evtchn_send":
+                continue
+            for n in seq[i + 1:i + 1 + PAIR_WINDOW]:
+                if n[2] == "evtchn_send":
+                    break
+                if n[2] == "evtchn_set_pending":
+                    key = (e[4]["domid"], e[4]["port"], n[4]["domid"], n[4]["port"])
+                    pairs[key] += 1
+                    first_pending_on.setdefault((n[4]["domid"], n[4]["port"]), []).append(n[0])
+                    break
+    to_dom0 = {k: c for k, c in pairs.items() if k[0] == domid and k[2] == 0}
+    to_domu = {k: c for k, c in pairs.items() if k[0] == 0 and k[2] == domid}
+    fmt = lambda d: {"d%d:%d -> d%d:%d" % k: c for k, c in sorted(d.items())}  # noqa: E731
+    res["evtchn_domU_to_dom0"] = fmt(to_dom0)
+    res["evtchn_dom0_to_domU"] = fmt(to_domu)
+    if not to_dom0:
+        problems.append("no evtchn_send by domain %d followed by set_pending on a dom0 port" % domid)
+    if not to_domu:
+        problems.append("no evtchn_send by dom0 followed by set_pending on a port of domain %d" % domid)
+    # dom0's kernel handled the port the domU notifies, after Xen set it.
+    handled = Counter()
+    for k in to_dom0:
+        port = k[3]
+        times = sorted(first_pending_on.get((0, port), []))
+        hp = [e[0] for e in kev if e[2] == "xen_evtchn_handle_port" and e[4].get("port") == port]
+        handled[port] = sum(1 for t in hp if times and t > times[0])
+    res["dom0_handle_port_after_domU_send"] = dict(handled)
+    if to_dom0 and not any(handled.values()):
+        problems.append("dom0's kernel never handled the port(s) %s the domU notifies" % sorted(handled))
+
+    # Which of those is the console: the domU's xenstore tree (dom0 read it
+    # while the domU ran) names its console and store ports.
+    ports = {}
+    try:
+        for ln in open(os.path.join(share, "xenstore-domU.txt")):
+            m = re.match(r'/local/domain/%d/(console|store)/port = "(\d+)"' % domid, ln.strip())
+            if m:
+                ports[m.group(1)] = int(m.group(2))
+    except OSError as e:
+        problems.append("the domU's xenstore tree: %s" % e)
+    res["xenstore_ports"] = ports
+    for what in ("console", "store"):
+        p = ports.get(what)
+        if p is None:
+            problems.append("the domU's xenstore tree names no %s/port" % what)
+            continue
+        out = sum(c for k, c in to_dom0.items() if k[1] == p)
+        back = sum(c for k, c in to_domu.items() if k[3] == p)
+        res["%s_sends" % what] = {"domU_to_dom0": out, "dom0_to_domU": back}
+        if not out or not back:
+            problems.append("the domU's %s port %d: %d sends to dom0, %d from dom0 (both wanted)"
+                            % (what, p, out, back))
+
+    check_console(share, int(domu["io_lines"]), problems, res)
+
+    res["problems"] = problems
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(res, f, indent=2, default=str)
+            f.write("\n")
+    print("domU: domain %d, %d vCPUs; session %s, %d discarded (babeltrace2)"
+          % (domid, vcpus, dict(layers), bt_disc))
+    print("domU: domain records %s" % res["domain"])
+    print("domU: dom0 mapped its grants %s" % res["dom0_grant_maps_of_domU"])
+    print("domU: sched_switch into its vCPUs %s; running per vCPU %s"
+          % (res["sched_switch_in"], res["runstate_running"]))
+    print("domU: event channels domU -> dom0 %s, dom0 -> domU %s; dom0 handled %s after the domU's sends"
+          % (res["evtchn_domU_to_dom0"], res["evtchn_dom0_to_domU"], res["dom0_handle_port_after_domU_send"]))
+    print("domU: xenstore ports %s; console sends %s, store sends %s"
+          % (res.get("xenstore_ports"), res.get("console_sends"), res.get("store_sends")))
+    print("domU: console io lines %s, forks %s in %s s; ltt-guest in the domU %s"
+          % (res.get("console_io_lines"), res.get("domU_forks"), res.get("domU_work_s"),
+             res.get("domU_ltt_guest")))
+    print("domU: xl create %s s, life after create %s s" % (domu.get("xl_create_s"), domu.get("life_after_create_s")))
+    for p in problems:
+        print("domU: FAIL: " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
