@@ -91,6 +91,9 @@ run_scenario() {
 	out=$E2E_OUT/$name
 	rm -rf "$out"
 	mkdir -p "$out"
+	# What this scenario logs on the host, kept beside its results
+	# (why_failed quotes it in the summary).
+	exec 2> >(tee "$out/run.log" >&2)
 	start=$(e2e_now)
 
 	# scenario.conf defaults.
@@ -181,6 +184,20 @@ if [ -n "$one" ]; then
 	exit
 fi
 
+# why_failed NAME: the lines that say why a scenario failed (dom0's
+# e2e_fail, boot.sh's TIMEOUT/HUNG, the host check's FAIL lines), at most
+# 8, indented: the summary is the end of the log, what a CI keeps.
+why_failed() {
+	local d=$E2E_OUT/$1
+	{
+		# dom0's message may go on over a few lines (a tool's stderr)
+		grep -h -A3 --no-group-separator -E 'ltt-e2e(\[[0-9.]*\])?: FAIL' "$d/console.log" 2>/dev/null
+		grep -h -E 'finished with status [1-9]|TIMEOUT:|HUNG:|FAILED:|PREPARE failed' \
+			"$d/console.log" "$d/run.log" 2>/dev/null
+		grep -h -E 'FAIL|Traceback|Error' "$d/check.log" 2>/dev/null
+	} | cut -c1-300 | awk '!seen[$0]++' | head -n 8 | sed 's/^/    /'
+}
+
 passed=0
 failed=0
 : >"$E2E_OUT/summary.txt"
@@ -195,6 +212,7 @@ for name in "$@"; do
 		name=${name##*/}
 		failed=$((failed + 1))
 		echo "FAIL $name (see $E2E_OUT/$name/)" >>"$E2E_OUT/summary.txt"
+		why_failed "$name" >>"$E2E_OUT/summary.txt"
 	fi
 done
 e2e_log "fetch and workload build $fetch_s s; whole e2e $(e2e_since "$all_start") s"
