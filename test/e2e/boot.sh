@@ -106,11 +106,11 @@ dcomma() { printf '%s' "${1//,/,,}"; }
 dom0_cmdline="console=hvc0 rdinit=/init quiet mitigations=off $dom0_args"
 modules="$(dcomma "$kernel") $(dcomma "$dom0_cmdline"),$(dcomma "$initrd")"
 for m in "${extra_modules[@]}"; do modules+=",$(dcomma "$m")"; done
-xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 spec-ctrl=no $xen_args"
+xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=2 spec-ctrl=no,eager-fpu $xen_args"
 
 # shellcheck disable=SC2054 # the commas are inside QEMU option values
 qemu=(
-	qemu-system-x86_64 -accel "$accel" -cpu max,-smap -machine pc -smp 2 -m 2048
+	qemu-system-x86_64 -accel "$accel" -cpu "${E2E_QEMU_CPU:-max,-smap}" -machine pc -smp 2 -m 2048
 	-nographic -no-reboot
 	-kernel "$xen" -append "$xen_cmdline"
 	-initrd "$modules"

@@ -42,6 +42,7 @@ fi
 
 mkdir -p "$E2E_CACHE" "$E2E_OUT"
 workload=$E2E_CACHE/bin/ltt-e2e-workload
+vector_check=$E2E_CACHE/bin/ltt-e2e-vector-check
 if [ -z "$one" ]; then
 	# One e2e run at a time per checkout: they share the cache and e2e-out/.
 	exec 9>"$E2E_CACHE/run.lock"
@@ -57,6 +58,12 @@ if [ -z "$one" ]; then
 		mkdir -p "$(dirname "$workload")"
 		cc -O2 -Wall -Wextra -Werror -o "$workload.tmp" test/e2e/workload/workload.c
 		mv -f "$workload.tmp" "$workload"
+	fi
+	# And /usr/local/bin/ltt-e2e-vector-check (static: it must not
+	# depend on the glibc whose memcpy it protects).
+	if [ ! -x "$vector_check" ] || [ test/e2e/workload/vector_check.c -nt "$vector_check" ]; then
+		cc -O2 -Wall -Wextra -Werror -static -o "$vector_check.tmp" test/e2e/workload/vector_check.c
+		mv -f "$vector_check.tmp" "$vector_check"
 	fi
 	fetch_s=$(e2e_since "$t")
 fi
@@ -127,7 +134,7 @@ run_scenario() {
 	xen=$(resolve_xen "$XEN")
 
 	t=$(e2e_now)
-	args=(-o "$out/initrd.cpio.gz" -s "$dir" -t "$GUEST_TIMEOUT" -b "$workload")
+	args=(-o "$out/initrd.cpio.gz" -s "$dir" -t "$GUEST_TIMEOUT" -b "$workload" -b "$vector_check")
 	for b in "${BINS[@]}"; do
 		[ -x "${b%%:*}" ] || e2e_die "$name: binary ${b%%:*} missing (build it first: make all?)"
 		args+=(-b "$b")

@@ -96,6 +96,26 @@ def check_console(share, io_lines, problems, res):
             problems.append("the domU's channel.json does not parse (%s): %r" % (e, chan[0][:200]))
 
 
+def check_vector_canary(share, problems, res):
+    """ltt-e2e-vector-check ran in dom0 during the domU's life: a wrong
+    register there is the machine (emulated CPU, Xen, Linux) corrupting
+    user-space state, which breaks any program, the tracer's included."""
+    path = os.path.join(share, "vector-check.log")
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError as e:
+        problems.append("the vector-register canary's log: %s" % e)
+        return
+    summary = [ln for ln in lines if re.match(r"vector-check: \S.*rounds", ln)]
+    bad = [ln for ln in lines if ": round " in ln]
+    res["vector_check"] = {"summary": summary[-1] if summary else None, "bad": len(bad)}
+    if not summary:
+        problems.append("%s: no summary line (the canary did not finish)" % path)
+    if bad:
+        problems.append("the machine corrupted user-space vector registers %d times while the domU ran "
+                        "(not a tracer bug: QEMU/Xen/Linux below it), e.g. %s" % (len(bad), bad[0]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("share")
@@ -263,6 +283,7 @@ def main():
                             % (what, p, out, back))
 
     check_console(share, int(domu["io_lines"]), problems, res)
+    check_vector_canary(share, problems, res)
 
     res["problems"] = problems
     if a.json:
@@ -283,6 +304,7 @@ def main():
           % (res.get("console_io_lines"), res.get("domU_forks"), res.get("domU_work_s"),
              res.get("domU_ltt_guest")))
     print("domU: xl create %s s, life after create %s s" % (domu.get("xl_create_s"), domu.get("life_after_create_s")))
+    print("domU: vector-register canary in dom0: %s" % res.get("vector_check"))
     for p in problems:
         print("domU: FAIL: " + p)
     return 1 if problems else 0

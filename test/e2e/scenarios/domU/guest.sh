@@ -22,7 +22,8 @@
 # xenstore-domU.txt (its xenstore tree while it runs),
 # console-domU.log (xenconsoled's log of the domU's console), xen-logs/
 # (xl's and libxl's logs), xl-list-*.txt, xl-info.txt, lttd.log,
-# ltt-ctl.log, xenstored.log, xenconsoled.log.
+# ltt-ctl.log, xenstored.log, xenconsoled.log, vector-check.log (the
+# vector-register canary that ran in dom0 during the domU's life).
 work_s=${DOMU_WORK_S:-4}
 io_lines=${DOMU_IO_LINES:-50}
 vcpus=${DOMU_VCPUS:-2}
@@ -100,6 +101,13 @@ on_crash = "destroy"
 CFG
 cp /tmp/domU.cfg "$E2E_OUT/domU.cfg"
 xl list >"$E2E_OUT/xl-list-before.txt" 2>&1
+# A canary for the machine itself: a process holding known values in its
+# vector registers across system calls and preemption while the domU
+# runs. Corrupted user-space register state (seen under QEMU TCG as
+# lttd copying a packet whose first 32 bytes were stale - glibc's memcpy
+# keeps them in ymm0 - and as xl's child segfaulting) is reported as what
+# it is, not as a tracer bug.
+e2e_bg_start vector-check ltt-e2e-vector-check 3600
 # xl create returns once the domain is built and unpaused, leaving a
 # monitor process that destroys it when it powers off (on_poweroff).
 e2e_timed xl_create to_file "$E2E_OUT/xl-create.log" timeout "$(e2e_scaled 120)" xl create /tmp/domU.cfg ||
@@ -128,6 +136,9 @@ domu_gone() {
 }
 e2e_timed domU_life e2e_wait_until 120 "the domU powering off and being destroyed" domu_gone
 life_s=$E2E_LAST_SECONDS
+vc_rc=0
+e2e_bg_stop vector-check TERM || vc_rc=$?
+e2e_log "$(tail -n 1 "$E2E_OUT/vector-check.log") (status $vc_rc)"
 xl list >"$E2E_OUT/xl-list-after.txt" 2>&1 || true
 printf '{"domid": %s, "xl_create_s": %s, "life_after_create_s": %s, "vcpus": %s, "work_s": %s, "io_lines": %s}\n' \
 	"$domid" "$create_s" "$life_s" "$vcpus" "$work_s" "$io_lines" >"$E2E_OUT/domU.json"
