@@ -54,16 +54,48 @@ public:
         std::memcpy(pos_, digits, n);
         pos_ += n;
     }
-    // Exactly 9 digits, zeros in front.
+    // Exactly 9 digits, zeros in front (v < 1e9). Two digits at a time from
+    // a table, in two independent halves: a digit at a time was a chain of
+    // nine dependent divisions, the costliest part of a line.
     void nine_digits(std::uint64_t v) noexcept {
-        for (int i = 8; i >= 0; --i) {
-            pos_[i] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        }
+        const auto n = static_cast<std::uint32_t>(v);
+        const std::uint32_t high = n / 10000; // 5 digits
+        const std::uint32_t low = n % 10000;  // 4 digits
+        pos_[0] = static_cast<char>('0' + high / 10000);
+        pair(pos_ + 1, high % 10000 / 100);
+        pair(pos_ + 3, high % 100);
+        pair(pos_ + 5, low / 100);
+        pair(pos_ + 7, low % 100);
         pos_ += 9;
+    }
+    // A literal piece of a line, whose storage has copy_slack readable bytes
+    // after it (class_text::literal, stream_text::text): copied in fixed
+    // 16-byte moves, which room() leaves space for, instead of a call to
+    // memcpy of a variable length.
+    void put_padded(std::string_view s) noexcept {
+        if (s.size() <= 32) {
+            std::memcpy(pos_, s.data(), 16);
+            std::memcpy(pos_ + 16, s.data() + 16, 16);
+        } else {
+            std::memcpy(pos_, s.data(), s.size());
+        }
+        pos_ += s.size();
     }
 
 private:
+    static void pair(char* at, std::uint32_t v) noexcept {
+        static constexpr char digits[] = "00010203040506070809"
+                                         "10111213141516171819"
+                                         "20212223242526272829"
+                                         "30313233343536373839"
+                                         "40414243444546474849"
+                                         "50515253545556575859"
+                                         "60616263646566676869"
+                                         "70717273747576777879"
+                                         "80818283848586878889"
+                                         "90919293949596979899";
+        std::memcpy(at, digits + 2 * v, 2);
+    }
     void grow(std::size_t n) {
         const auto used = static_cast<std::size_t>(pos_ - out_.data());
         out_.resize(used);
@@ -83,6 +115,9 @@ constexpr std::size_t max_number = 21;
 
 // The time column: at most a sign, 20 digits, a point and 9 digits.
 constexpr std::size_t max_time = 32;
+
+// What sink::put_padded may read past a piece and write past its end.
+constexpr std::size_t copy_slack = 32;
 
 } // namespace
 
@@ -114,9 +149,7 @@ void event_text_writer::set_origin(std::uint64_t origin) noexcept {
     second_ = second_start_ = 0;
 }
 
-const event_text_writer::class_text& event_text_writer::text_of(const event_class& cls) {
-    if (cls.id < classes_.size() && classes_[cls.id] != nullptr && classes_[cls.id]->cls == &cls)
-        return *classes_[cls.id];
+const event_text_writer::class_text& event_text_writer::build_text(const event_class& cls) {
     auto t = std::make_unique<class_text>();
     t->cls = &cls;
     const auto& fields = cls.desc->fields;
@@ -138,6 +171,8 @@ const event_text_writer::class_text& event_text_writer::text_of(const event_clas
             value = 2 + f.length * (value + 2);
         t->room += ends.back() - (ends.size() == 1 ? 0 : ends[ends.size() - 2]) + value;
     }
+    t->room += copy_slack;
+    t->literal.append(copy_slack, '\0'); // for sink::put_padded; the views end before it
     t->head = std::string_view(t->literal).substr(0, head);
     std::size_t begin = 0;
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -160,23 +195,26 @@ const event_text_writer::class_text& event_text_writer::text_of(const event_clas
         }
         t->fields.push_back(std::move(ft));
     }
-    if (cls.id >= classes_.size())
+    if (cls.id >= classes_.size()) {
         classes_.resize(cls.id + 1);
+        class_keys_.resize(cls.id + 1);
+    }
     classes_[cls.id] = std::move(t);
+    class_keys_[cls.id] = &cls;
     return *classes_[cls.id];
 }
 
-const std::string& event_text_writer::text_of(const event& e) {
+const event_text_writer::stream_text& event_text_writer::build_text(const event& e) {
     const std::uint32_t i = e.stream->index;
     if (i >= streams_.size())
         streams_.resize(i + 1);
     stream_text& s = streams_[i];
-    if (s.stream != e.stream || s.cpu != e.cpu || s.text.empty()) {
-        s.stream = e.stream;
-        s.cpu = e.cpu;
-        s.text = fmt::format(" {}/cpu{} ", e.stream->source->domain_name, e.cpu);
-    }
-    return s.text;
+    s.stream = e.stream;
+    s.cpu = e.cpu;
+    s.text = fmt::format(" {}/cpu{} ", e.stream->source->domain_name, e.cpu);
+    s.size = s.text.size();
+    s.text.append(copy_slack, '\0'); // for sink::put_padded
+    return s;
 }
 
 namespace {
@@ -258,7 +296,7 @@ void write_body(sink& out, const event_text_writer::class_text& t,
                 break;
             const auto n = static_cast<std::size_t>(static_cast<const std::byte*>(nul) - p);
             out.room(n + t.room); // the text, and what the fields after it may take
-            out.put(prefix);
+            out.put_padded(prefix);
             out.put('"');
             out.put(std::string_view(reinterpret_cast<const char*>(p), n));
             out.put('"');
@@ -266,7 +304,7 @@ void write_body(sink& out, const event_text_writer::class_text& t,
         } else {
             if (f.size > left)
                 break;
-            out.put(prefix);
+            out.put_padded(prefix);
             if (f.is_array()) {
                 const std::uint32_t size = ltt::kind_size(f.kind);
                 out.put('[');
@@ -290,16 +328,16 @@ void write_body(sink& out, const event_text_writer::class_text& t,
         first = false;
     }
     if (first)
-        out.put(t.head);
+        out.put_padded(t.head);
 }
 
 } // namespace
 
 void event_text_writer::append_line(fmt::memory_buffer& out, const event& e) {
-    const std::string& stream = text_of(e);
+    const stream_text& stream = text_of(e);
     const class_text& t = text_of(*e.cls);
     sink s(out);
-    s.room(max_time + stream.size() + 1);
+    s.room(max_time + stream.text.size());
     // Seconds.nanoseconds since the origin, without going through floating
     // point (a trace of hours keeps its nanoseconds).
     const std::uint64_t f = style_.freq_hz;
@@ -335,7 +373,7 @@ void event_text_writer::append_line(fmt::memory_buffer& out, const event& e) {
         s.put('.');
         s.nine_digits(ns);
     }
-    s.put(stream);
+    s.put_padded(std::string_view(stream.text.data(), stream.size));
     write_body(s, t, e.payload);
     s.room(1);
     s.put('\n');

@@ -50,11 +50,24 @@ private:
     struct stream_text {
         const stream_info* stream = nullptr;
         std::uint32_t cpu = 0;
-        std::string text; // " hypervisor/cpu1 "
+        std::string text; // " hypervisor/cpu1 ", then padding
+        std::size_t size = 0; // of the text without the padding
     };
 
-    const class_text& text_of(const event_class& cls);
-    const std::string& text_of(const event& e);
+    // The kept text of a class or a stream (built on first use).
+    const class_text& text_of(const event_class& cls) {
+        if (cls.id < class_keys_.size() && class_keys_[cls.id] == &cls)
+            return *classes_[cls.id];
+        return build_text(cls);
+    }
+    const stream_text& text_of(const event& e) {
+        const std::uint32_t i = e.stream->index;
+        if (i < streams_.size() && streams_[i].stream == e.stream && streams_[i].cpu == e.cpu)
+            return streams_[i];
+        return build_text(e);
+    }
+    const class_text& build_text(const event_class& cls);
+    const stream_text& build_text(const event& e);
 
     event_text_style style_;
     // Seconds of the previous time shown and the tick they start at: events
@@ -64,6 +77,7 @@ private:
     std::uint64_t second_start_ = 0;
     double per_tick_ns_ = 0; // 1e9 / freq_hz
     std::vector<std::unique_ptr<class_text>> classes_; // by event_class::id
+    std::vector<const event_class*> class_keys_;       // whose text classes_ holds
     std::vector<stream_text> streams_;                 // by stream_info::index
 };
 
