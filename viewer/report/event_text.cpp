@@ -181,8 +181,9 @@ const event_text_writer::class_text& event_text_writer::build_text(const event_c
         ft.f = &fields[i];
         begin = ends[i];
         if (const ltt::enum_desc* en = fields[i].enumeration) {
-            const bool small = std::all_of(en->values.begin(), en->values.end(),
-                                           [](const auto& v) { return v.value >= 0 && v.value < 256; });
+            const bool small = std::all_of(en->values.begin(), en->values.end(), [](const auto& v) {
+                return v.value >= 0 && v.value < 256;
+            });
             if (small && !en->values.empty()) {
                 for (const ltt::enum_value_desc& v : en->values) {
                     const auto at = static_cast<std::size_t>(v.value);
@@ -281,7 +282,7 @@ inline void load(ltt::field_kind kind, const std::byte* p, std::uint64_t& u, std
 // "name: field=value ...", the fields read in order as field_cursor does: a
 // payload too short for a field ends the line there.
 void write_body(sink& out, const event_text_writer::class_text& t,
-                 std::span<const std::byte> payload) {
+                std::span<const std::byte> payload) {
     out.room(t.room);
     std::size_t pos = 0;
     bool first = true;

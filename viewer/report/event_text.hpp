@@ -50,7 +50,7 @@ private:
     struct stream_text {
         const stream_info* stream = nullptr;
         std::uint32_t cpu = 0;
-        std::string text; // " hypervisor/cpu1 ", then padding
+        std::string text;     // " hypervisor/cpu1 ", then padding
         std::size_t size = 0; // of the text without the padding
     };
 
@@ -75,7 +75,7 @@ private:
     // previous event's and need no division.
     std::uint64_t second_ = 0;
     std::uint64_t second_start_ = 0;
-    double per_tick_ns_ = 0; // 1e9 / freq_hz
+    double per_tick_ns_ = 0;                           // 1e9 / freq_hz
     std::vector<std::unique_ptr<class_text>> classes_; // by event_class::id
     std::vector<const event_class*> class_keys_;       // whose text classes_ holds
     std::vector<stream_text> streams_;                 // by stream_info::index
