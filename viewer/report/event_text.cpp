@@ -126,13 +126,15 @@ struct event_text_writer::class_text {
         std::string_view prefix; // " field=" (the first field's: "name: field=")
         const ltt::field_desc* f = nullptr;
         // An enum whose values are all small non-negative integers: names by
-        // value (empty: no name), instead of a search per event.
+        // value (empty: no name), instead of a search per event; they point
+        // into class_text::names_literal.
         std::vector<std::string_view> names;
     };
 
     const event_class* cls = nullptr;
-    std::string literal;   // every prefix, one after the other
-    std::string_view head; // "name:" (what shows when the first field is missing)
+    std::string literal;       // every prefix, one after the other
+    std::string_view head;     // "name:" (what shows when the first field is missing)
+    std::string names_literal; // the enums' names, then padding for sink::put_padded
     std::vector<field_text> fields;
     std::size_t room = 0; // the most the body takes besides string fields' text
 };
@@ -146,7 +148,7 @@ event_text_writer::~event_text_writer() = default;
 
 void event_text_writer::set_origin(std::uint64_t origin) noexcept {
     style_.origin = origin;
-    second_ = second_start_ = 0;
+    second_ = second_start_ = second_size_ = 0;
 }
 
 const event_text_writer::class_text& event_text_writer::build_text(const event_class& cls) {
@@ -196,6 +198,20 @@ const event_text_writer::class_text& event_text_writer::build_text(const event_c
         }
         t->fields.push_back(std::move(ft));
     }
+    // The names where put_padded may read past them.
+    std::size_t names_size = copy_slack;
+    for (const auto& ft : t->fields)
+        for (const std::string_view n : ft.names)
+            names_size += n.size();
+    t->names_literal.reserve(names_size); // no reallocation below: the views stay valid
+    for (auto& ft : t->fields) {
+        for (std::string_view& n : ft.names) {
+            const std::size_t at = t->names_literal.size();
+            t->names_literal.append(n);
+            n = std::string_view(t->names_literal).substr(at, n.size());
+        }
+    }
+    t->names_literal.append(copy_slack, '\0');
     if (cls.id >= classes_.size()) {
         classes_.resize(cls.id + 1);
         class_keys_.resize(cls.id + 1);
@@ -227,14 +243,13 @@ inline void append_integer(sink& out, const ltt::field_desc& f,
     const bool is_signed = ltt::kind_is_signed(f.kind);
     if (f.enumeration != nullptr) {
         const std::int64_t v = is_signed ? s : static_cast<std::int64_t>(u);
-        std::string_view name;
         if (!names.empty()) {
-            if (v >= 0 && static_cast<std::uint64_t>(v) < names.size())
-                name = names[static_cast<std::size_t>(v)];
-        } else {
-            name = f.enumeration->name_of(v);
-        }
-        if (!name.empty()) {
+            if (v >= 0 && static_cast<std::uint64_t>(v) < names.size() &&
+                !names[static_cast<std::size_t>(v)].empty()) {
+                out.put_padded(names[static_cast<std::size_t>(v)]);
+                return;
+            }
+        } else if (const std::string_view name = f.enumeration->name_of(v); !name.empty()) {
             out.put(name);
             return;
         }
@@ -346,9 +361,19 @@ void event_text_writer::append_line(fmt::memory_buffer& out, const event& e) {
         s.padded(e.ts, 18);
     } else if (e.ts >= style_.origin && f < 18'000'000'000u) {
         const std::uint64_t d = e.ts - style_.origin;
-        if (d - second_start_ >= f) { // another second (or an earlier one: wraps)
+        if (d - second_start_ >= f || second_size_ == 0) { // another second (or an earlier one)
             second_ = d / f;
             second_start_ = d - d % f;
+            fmt::memory_buffer b;
+            {
+                sink text(b);
+                text.room(max_time);
+                text.put(' ');
+                text.padded(second_, 4);
+                text.put('.');
+            }
+            std::memcpy(second_text_, b.data(), b.size());
+            second_size_ = b.size();
         }
         const std::uint64_t rem = d - second_start_;
         // rem * 1e9 / f exactly: an estimate in floating point, then
@@ -360,9 +385,7 @@ void event_text_writer::append_line(fmt::memory_buffer& out, const event& e) {
             --ns;
         while (num - ns * f >= f)
             ++ns;
-        s.put(' ');
-        s.padded(second_, 4);
-        s.put('.');
+        s.put_padded(std::string_view(second_text_, second_size_));
         s.nine_digits(ns);
     } else {
         const bool negative = e.ts < style_.origin;

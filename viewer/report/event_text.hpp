@@ -75,6 +75,8 @@ private:
     // previous event's and need no division.
     std::uint64_t second_ = 0;
     std::uint64_t second_start_ = 0;
+    char second_text_[40] = {}; // " 1234." of second_, padded for sink::put_padded
+    std::size_t second_size_ = 0;
     double per_tick_ns_ = 0;                           // 1e9 / freq_hz
     std::vector<std::unique_ptr<class_text>> classes_; // by event_class::id
     std::vector<const event_class*> class_keys_;       // whose text classes_ holds
