@@ -147,6 +147,10 @@ int run_events(const common_options& o, const std::string& filter_text, bool abs
         });
     } catch (const stop_reading&) {
         stopped = true;
+    } catch (...) {
+        // Bad input: every line before the bad spot goes out, then the error.
+        flush_stdout(out);
+        throw;
     }
     if (!stopped || out.size() != 0)
         flush_stdout(out);
