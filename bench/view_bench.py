@@ -4,7 +4,9 @@
 On an ltt-xen session of N events (ltt-synth; 10 M by default) every command
 below reads the same trace; the figures are events per second of CPU time
 (user + system, from wait4: a busy host slows the wall clock, not the work)
-and of wall time, and each program's peak RSS:
+and of wall time, and each program's own peak RSS (both measured by
+ltt-bench-child-usage, which runs the program as its child; the RSS it
+leaves as a floor, `true`'s peak, is peak_rss_floor_kb):
 
   ltt-view events > /dev/null      against  babeltrace2 --output-format=dummy
                                    and      babeltrace2 (text) > /dev/null
@@ -18,7 +20,7 @@ ratio_vs_babeltrace2 = the first over the second, the text ratio, each
 analysis, peak RSS of each, the host's load) and prints a table. Never fails
 on the figures; fails only when a program fails.
 
-  view_bench.py --view BIN --synth BIN --babeltrace2 BIN --out DIR
+  view_bench.py --view BIN --synth BIN --babeltrace2 BIN --child-usage BIN --out DIR
                 [--xenalyze BIN --xentrace FILE...] [--events N] [--quick]
 """
 import argparse
@@ -29,22 +31,30 @@ import sys
 import tempfile
 import time
 
+CHILD_USAGE = None  # --child-usage: runs one program, writes its own rusage
+
 
 def run(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (cpu seconds, wall seconds, peak RSS KiB)."""
+    """Runs cmd; returns (cpu seconds, wall seconds, peak RSS KiB), each of cmd's own process.
+
+    Through the child-usage launcher, not os.wait4 here: Linux carries a
+    process's peak RSS across exec, so a child forked from this script would
+    start with Python's RSS as its peak (every program showed the same)."""
     # stderr goes to a file, not a pipe: a tool that writes much there
     # (xenalyze's warnings) would block on a full pipe while we wait for it.
-    with tempfile.TemporaryFile() as errfile:
+    with tempfile.TemporaryFile() as errfile, tempfile.NamedTemporaryFile("r") as usage:
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=stdout, stderr=errfile)
-        _, status, usage = os.wait4(proc.pid, 0)
+        launcher = subprocess.run([CHILD_USAGE, usage.name] + cmd, stdout=stdout, stderr=errfile)
         wall = time.monotonic() - start
         errfile.seek(0)
         err = errfile.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
+        figures = usage.read().split()
+    if launcher.returncode != 0 or len(figures) != 4:
+        raise SystemExit("view_bench: %s could not be measured: %s" % (" ".join(cmd), err[-500:]))
+    user, system, rss, code = float(figures[0]), float(figures[1]), int(figures[2]), int(figures[3])
     if code != 0:
         raise SystemExit("view_bench: %s failed (%d): %s" % (" ".join(cmd), code, err[-500:]))
-    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss
+    return user + system, wall, rss
 
 
 def best(cmd, repeat):
@@ -64,12 +74,16 @@ def main():
     ap.add_argument("--view", required=True)
     ap.add_argument("--synth", required=True)
     ap.add_argument("--babeltrace2", required=True)
+    ap.add_argument("--child-usage", required=True,
+                    help="ltt-bench-child-usage (bench/child_usage.cpp)")
     ap.add_argument("--xenalyze")
     ap.add_argument("--xentrace", action="append", default=[])
     ap.add_argument("--out", required=True)
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--quick", action="store_true", help="small trace, one run: no figures")
     args = ap.parse_args()
+    global CHILD_USAGE
+    CHILD_USAGE = args.child_usage
     os.makedirs(args.out, exist_ok=True)
     if args.quick:
         args.events = 100_000
@@ -81,6 +95,9 @@ def main():
                        check=True, stderr=subprocess.DEVNULL)
     n = count_events(args.view, session)
     load = os.getloadavg()[0]
+    # What the launcher itself leaves in a child's peak RSS (the least any
+    # program can show).
+    rss_floor = run(["true"])[2]
 
     results = {}
     def measure(name, cmd, events, runs=repeat):
@@ -92,8 +109,8 @@ def main():
         print("  %-34s %10.2f M/s  (%6.2f s CPU, %6.2f s wall, %7d KiB peak RSS)" %
               (name, (events / cpu) / 1e6 if cpu else 0, cpu, wall, rss), flush=True)
 
-    print("ltt-view against babeltrace2 on an ltt-xen session of %d events (host load %.1f):" %
-          (n, load))
+    print("ltt-view against babeltrace2 on an ltt-xen session of %d events (host load %.1f; "
+          "peak RSS floor of the launcher %d KiB):" % (n, load, rss_floor))
     measure("ltt_view_events", [args.view, "events", session], n)
     measure("babeltrace2_dummy", [args.babeltrace2, "--output-format=dummy", session], n)
     # babeltrace2's text output is slow: one run.
@@ -136,6 +153,7 @@ def main():
         "ltt_view_summary_events_per_s": summary,
         "summary_ratio_vs_babeltrace2": round(summary / dummy, 2),
         "peak_rss_kb": {k: v["peak_rss_kb"] for k, v in results.items()},
+        "peak_rss_floor_kb": rss_floor,
         "runs": results,
         "xentrace": xen,
     }

@@ -12,6 +12,7 @@ packet_reader::packet_reader(std::span<const std::byte> data, std::string name,
     : data_(data), name_(std::move(name)), options_(std::move(options)) {
     if (!options_.payload_size)
         throw std::invalid_argument("packet_reader needs a payload size function");
+    sizes_ = options_.payload_size.target<payload_sizes>();
 }
 
 void packet_reader::fail(std::uint64_t offset, const std::string& problem) const {
@@ -96,43 +97,35 @@ const packet_info* packet_reader::next_packet() {
     return &current_;
 }
 
-std::optional<event_record> packet_reader::next_event() {
-    if (!in_packet_ || pos_ >= current_.content_end)
-        return std::nullopt;
-    const std::uint64_t at = pos_;
-    const std::uint64_t left = current_.content_end - at;
-    event_header eh;
-    if (!decode_event_header(data_.subspan(at, left), options_.header, eh))
-        fail(at, fmt::format("truncated {} event header: {} bytes left before the end of the "
-                             "packet's content",
-                             to_string(options_.header), left));
-    const std::uint64_t tsc =
-        eh.extended ? eh.timestamp
-                    : rebuild_tsc(prev_tsc_, eh.timestamp, timestamp_bits(options_.header));
-    if (options_.check_order) {
-        if (tsc < prev_tsc_)
-            fail(at, fmt::format("event timestamp {} goes back before {} (the previous event or "
-                                 "the packet's timestamp_begin)",
-                                 tsc, prev_tsc_));
-        if (tsc > current_.header.timestamp_end)
-            fail(at, fmt::format("event timestamp {} is after the packet's timestamp_end {}", tsc,
-                                 current_.header.timestamp_end));
-    }
-    const std::uint64_t payload_at = at + eh.size;
-    const auto available = data_.subspan(payload_at, current_.content_end - payload_at);
-    std::size_t size = 0;
+void packet_reader::fail_header(std::uint64_t at, std::uint64_t left) const {
+    fail(at, fmt::format("truncated {} event header: {} bytes left before the end of the "
+                         "packet's content",
+                         to_string(options_.header), left));
+}
+
+void packet_reader::fail_order(std::uint64_t at, std::uint64_t tsc) const {
+    if (tsc < prev_tsc_)
+        fail(at, fmt::format("event timestamp {} goes back before {} (the previous event or "
+                             "the packet's timestamp_begin)",
+                             tsc, prev_tsc_));
+    fail(at, fmt::format("event timestamp {} is after the packet's timestamp_end {}", tsc,
+                         current_.header.timestamp_end));
+}
+
+void packet_reader::fail_payload(std::uint32_t id, std::uint64_t payload_at, std::size_t size,
+                                 std::size_t available) const {
+    fail(payload_at, fmt::format("event id {}: payload of {} bytes runs past the end of the "
+                                 "packet's content ({} bytes left)",
+                                 id, size, available));
+}
+
+std::size_t packet_reader::payload_size(std::uint32_t id, std::uint64_t payload_at,
+                                        std::span<const std::byte> available) const {
     try {
-        size = options_.payload_size(eh.id, available);
+        return options_.payload_size(id, available);
     } catch (const payload_error& e) {
-        fail(payload_at, fmt::format("event id {}: {}", eh.id, e.what()));
+        fail(payload_at, fmt::format("event id {}: {}", id, e.what()));
     }
-    if (size > available.size())
-        fail(payload_at, fmt::format("event id {}: payload of {} bytes runs past the end of the "
-                                     "packet's content ({} bytes left)",
-                                     eh.id, size, available.size()));
-    pos_ = payload_at + size;
-    prev_tsc_ = tsc;
-    return event_record{eh.id, tsc, eh.extended, at, payload_at, available.first(size)};
 }
 
 } // namespace ltt

@@ -52,8 +52,12 @@ std::optional<std::size_t> payload_layout::fixed_size() const noexcept {
 }
 
 void payload_sizes::set(std::uint32_t id, payload_layout layout) {
-    if (id >= layouts_.size())
+    if (id >= layouts_.size()) {
         layouts_.resize(std::size_t{id} + 1);
+        fixed_.resize(std::size_t{id} + 1);
+    }
+    const std::optional<std::size_t> fixed = layout.fixed_size();
+    fixed_[id] = fixed ? *fixed + 1 : 0;
     layouts_[id] = std::move(layout);
 }
 

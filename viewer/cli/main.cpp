@@ -36,6 +36,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <deque>
 #include <functional>
@@ -43,6 +44,8 @@
 #include <optional>
 #include <system_error>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -91,12 +94,23 @@ void add_common(CLI::App* cmd, common_options& o, bool with_json) {
         cmd->add_flag("--json", o.json, "JSON for scripts instead of text");
 }
 
-// Everything `out` holds, to stdout; false when stdout is gone (a closed
-// pipe: stop quietly, as `head` expects).
+// Everything `out` holds, to stdout in one write() (stdio would copy it once
+// more); false when stdout is gone (a closed pipe: stop quietly, as `head`
+// expects).
 bool flush_stdout(fmt::memory_buffer& out) {
-    const bool ok = std::fwrite(out.data(), 1, out.size(), stdout) == out.size();
+    const char* p = out.data();
+    std::size_t left = out.size();
     out.clear();
-    return ok;
+    while (left != 0) {
+        const ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return true;
 }
 
 int run_events(const common_options& o, const std::string& filter_text, bool absolute,
@@ -108,31 +122,38 @@ int run_events(const common_options& o, const std::string& filter_text, bool abs
     event_text_style style;
     style.freq_hz = p.inputs.freq_hz;
     style.absolute = absolute;
+    event_text_writer text(style);
     bool have_origin = false;
+    constexpr std::size_t chunk = std::size_t{1} << 20;
     fmt::memory_buffer out;
+    out.reserve(chunk + 4096);
     std::uint64_t printed = 0;
     bool stopped = false;
     struct stop_reading {};
+    std::fflush(stdout); // nothing else writes there, but in case
     try {
         p.run([&](const event& e) {
             if (!have_origin) {
-                style.origin = e.ts;
+                text.set_origin(e.ts);
                 have_origin = true;
             }
             if (filter && !filter->matches(e, &p.cpus))
                 return;
-            append_event_line(out, e, style);
-            if (out.size() > (1 << 16) && !flush_stdout(out))
+            text.append_line(out, e);
+            if (out.size() >= chunk && !flush_stdout(out))
                 throw stop_reading{};
             if (++printed == limit)
                 throw stop_reading{};
         });
     } catch (const stop_reading&) {
         stopped = true;
+    } catch (...) {
+        // Bad input: every line before the bad spot goes out, then the error.
+        flush_stdout(out);
+        throw;
     }
     if (!stopped || out.size() != 0)
         flush_stdout(out);
-    std::fflush(stdout);
     return 0;
 }
 

@@ -152,7 +152,7 @@ void timeline_data::lane_event(std::uint32_t lane, const event& e) {
     ++events_kept_;
     detail_until_ = e.ts;
     fmt::memory_buffer text;
-    append_event_body(text, e);
+    body_text_.append_body(text, e);
     series& r = lanes_.at(lane).events;
     put_signed(r.gap, t - r.prev);
     put_varint(r.name, text_of(std::string_view(text.data(), text.size())));

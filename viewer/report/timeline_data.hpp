@@ -19,6 +19,7 @@
 #pragma once
 
 #include "../core/timeline.hpp"
+#include "event_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -92,6 +93,7 @@ private:
     std::vector<std::string> texts_;
     std::uint64_t slices_ = 0;
     std::uint64_t events_seen_ = 0, events_kept_ = 0;
+    event_text_writer body_text_{event_text_style{}}; // the kept events' text
     std::optional<std::uint64_t> detail_until_;
     std::uint64_t instants_seen_ = 0, instants_kept_ = 0;
     std::optional<std::uint64_t> instants_until_;

@@ -63,7 +63,31 @@ public:
 
     // The next record of the current packet; nullopt after its last one (or
     // before the first next_packet()).
-    std::optional<event_record> next_event();
+    // (Inline, with its errors out of line: the readers' per-event hot path.)
+    std::optional<event_record> next_event() {
+        if (!in_packet_ || pos_ >= current_.content_end)
+            return std::nullopt;
+        const std::uint64_t at = pos_;
+        const std::uint64_t left = current_.content_end - at;
+        event_header eh;
+        if (!decode_event_header(data_.subspan(at, left), options_.header, eh))
+            fail_header(at, left);
+        const std::uint64_t tsc =
+            eh.extended ? eh.timestamp
+                        : rebuild_tsc(prev_tsc_, eh.timestamp, timestamp_bits(options_.header));
+        if (options_.check_order && (tsc < prev_tsc_ || tsc > current_.header.timestamp_end))
+            fail_order(at, tsc);
+        const std::uint64_t payload_at = at + eh.size;
+        const auto available = data_.subspan(payload_at, current_.content_end - payload_at);
+        std::size_t size = 0;
+        if (sizes_ == nullptr || !sizes_->fixed(eh.id, size))
+            size = payload_size(eh.id, payload_at, available);
+        if (size > available.size())
+            fail_payload(eh.id, payload_at, size, available.size());
+        pos_ = payload_at + size;
+        prev_tsc_ = tsc;
+        return event_record{eh.id, tsc, eh.extended, at, payload_at, available.first(size)};
+    }
 
     // Packets missing according to packet_seq_num, so far.
     std::uint64_t packets_lost() const noexcept { return packets_lost_; }
@@ -71,10 +95,21 @@ public:
 
 private:
     [[noreturn]] void fail(std::uint64_t offset, const std::string& problem) const;
+    [[noreturn]] void fail_header(std::uint64_t at, std::uint64_t left) const;
+    [[noreturn]] void fail_order(std::uint64_t at, std::uint64_t tsc) const;
+    [[noreturn]] void fail_payload(std::uint32_t id, std::uint64_t payload_at, std::size_t size,
+                                   std::size_t available) const;
+    // The payload's size through options_.payload_size (its errors as
+    // format errors at payload_at).
+    std::size_t payload_size(std::uint32_t id, std::uint64_t payload_at,
+                             std::span<const std::byte> available) const;
 
     std::span<const std::byte> data_;
     std::string name_;
     reader_options options_;
+    // options_.payload_size's payload_sizes, when it is one: the fixed sizes
+    // are read from it directly, not through the std::function, per event.
+    const payload_sizes* sizes_ = nullptr;
 
     std::uint64_t pos_ = 0;         // next byte to decode
     std::uint64_t next_packet_ = 0; // offset of the next packet

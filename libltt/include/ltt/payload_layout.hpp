@@ -46,9 +46,18 @@ class payload_sizes {
 public:
     void set(std::uint32_t id, payload_layout layout);
     std::size_t operator()(std::uint32_t id, std::span<const std::byte> available) const;
+    // The size of event `id` when it has no strings (true), without a call:
+    // most events need no walk over their layout.
+    bool fixed(std::uint32_t id, std::size_t& size) const noexcept {
+        if (id >= fixed_.size() || fixed_[id] == 0)
+            return false;
+        size = fixed_[id] - 1;
+        return true;
+    }
 
 private:
     std::vector<std::optional<payload_layout>> layouts_;
+    std::vector<std::size_t> fixed_; // by id: 1 + the fixed size; 0 when not fixed
 };
 
 } // namespace ltt
