@@ -57,7 +57,7 @@
 #define LTT_GG_CMD_SWITCH (1u << 1)	  /* close every current sub-buffer */
 #define LTT_GG_CMD_SWITCH_EMPTY (1u << 2) /* ...even an empty one */
 #define LTT_GG_CMD_STATEDUMP (1u << 3)
-#define LTT_GG_CMD_ALL                                                      \
+#define LTT_GG_CMD_ALL                                                     \
 	(LTT_GG_CMD_ENABLE | LTT_GG_CMD_SWITCH | LTT_GG_CMD_SWITCH_EMPTY | \
 	 LTT_GG_CMD_STATEDUMP)
 
@@ -69,13 +69,13 @@
  * 0 (nothing to close), -1 (no room for an empty packet), -2 (no buffer).
  */
 struct ltt_gg_control {
-	uint32_t magic;	      /* guest */
-	uint32_t version;     /* guest */
-	uint32_t nr_events;   /* guest: the channel's event count */
-	uint32_t req_cmd;     /* dom0 */
-	uint32_t req_seq;     /* dom0, written after req_cmd and enable[] */
-	uint32_t done_seq;    /* guest, written after the results */
-	int32_t done_result;  /* guest: 0, or a negative errno */
+	uint32_t magic;	     /* guest */
+	uint32_t version;    /* guest */
+	uint32_t nr_events;  /* guest: the channel's event count */
+	uint32_t req_cmd;    /* dom0 */
+	uint32_t req_seq;    /* dom0, written after req_cmd and enable[] */
+	uint32_t done_seq;   /* guest, written after the results */
+	int32_t done_result; /* guest: 0, or a negative errno */
 	uint32_t reserved;
 	int8_t flush_result[LTT_GG_MAX_CPUS]; /* guest, by vCPU */
 	uint8_t enable[LTT_GG_PAGE_SIZE - 32 - LTT_GG_MAX_CPUS]; /* dom0 */

@@ -81,9 +81,9 @@ static void ltt_gg_free_cpu(struct ltt_gg_cpu *g, struct ltt_guest_cpu *c)
 		free_page(g->list[i]);
 	}
 	for (i = 0; i < g->nr_pages; i++)
-		ltt_gg_end_ref(g->refs[i],
-			       vmalloc_to_page((u8 *)c->mem +
-					       (size_t)i * PAGE_SIZE));
+		ltt_gg_end_ref(
+			g->refs[i],
+			vmalloc_to_page((u8 *)c->mem + (size_t)i * PAGE_SIZE));
 	kfree(g->refs);
 	kfree(g);
 }
@@ -139,9 +139,8 @@ static int ltt_gg_add_cpu(struct ltt_guest_cpu *c)
 		for (k = 0; k < LTT_GG_REFS_PER_PAGE && first + k < g->nr_pages;
 		     k++)
 			list[k] = g->refs[first + k];
-		ret = gnttab_grant_foreign_access(LTT_GG_DOM0,
-						  virt_to_gfn((void *)g->list[i]),
-						  1);
+		ret = gnttab_grant_foreign_access(
+			LTT_GG_DOM0, virt_to_gfn((void *)g->list[i]), 1);
 		if (ret < 0) {
 			g->nr_list = i + 1;
 			goto fail;
@@ -234,7 +233,8 @@ static int ltt_gg_ready(void)
 			       cpu);
 	}
 	if (!ret)
-		ret = xenbus_write(XBT_NIL, LTT_GG_XS_DIR, LTT_GG_XS_CPUS, cpus);
+		ret = xenbus_write(XBT_NIL, LTT_GG_XS_DIR, LTT_GG_XS_CPUS,
+				   cpus);
 	if (!ret)
 		ret = xenbus_write(XBT_NIL, LTT_GG_XS_DIR, LTT_GG_XS_STATE,
 				   LTT_GG_STATE_READY);

@@ -87,8 +87,8 @@ struct ltt_backend_ops {
 	int (*channel_changed)(void); /* the channel's description again */
 	int (*add_cpu)(struct ltt_guest_cpu *c);
 	void (*remove_cpu)(struct ltt_guest_cpu *c);
-	int (*ready)(void);	      /* every buffer made: publish */
-	void (*quiesce)(void);	      /* unloading: let the consumer go */
+	int (*ready)(void);    /* every buffer made: publish */
+	void (*quiesce)(void); /* unloading: let the consumer go */
 	void (*subbuf_closed)(struct ltt_guest_cpu *c); /* irq_work */
 };
 extern const struct ltt_backend_ops ltt_dir_backend_ops;   /* dir_backend.c */

@@ -38,8 +38,8 @@ recording::recording(recording_config config)
       flush_interval_(config_.request.flush_interval_ms.value_or(default_flush_interval_ms)) {
     const create_request& req = config_.request;
     try {
-        source_ = config_.made_source ? std::move(config_.made_source)
-                                      : make_source(config_.source);
+        source_ =
+            config_.made_source ? std::move(config_.made_source) : make_source(config_.source);
         source_->setup({req.subbuf_size, req.subbufs, req.mode});
         channel_ = source_->channel();
         // The source's mode is the session's (the producer may have chosen it).

@@ -129,8 +129,8 @@ session::session(session_config config)
             throw command_error(fmt::format("source {}: {}", guests_spec_, e.what()));
         }
 #else
-        throw command_error(fmt::format("source {}: this lttd was built without Xen support",
-                                        guests_spec_));
+        throw command_error(
+            fmt::format("source {}: this lttd was built without Xen support", guests_spec_));
 #endif
     }
     if (parts_.size() == 1) {

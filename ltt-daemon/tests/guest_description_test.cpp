@@ -38,9 +38,11 @@ std::uint32_t pages_for(std::uint32_t subbuf_order) {
 
 guest_keys valid() {
     const auto pages = std::to_string(pages_for(12));
-    return {{"state", "ready"},       {"channel", channel_text()}, {"control-ref", "8"},
-            {"event-channel", "11"},  {"cpus", "0 1"},             {"cpu/0/pages", pages},
-            {"cpu/0/refs", "9"},      {"cpu/1/pages", pages},      {"cpu/1/refs", "10"}};
+    return {{"state", "ready"},   {"channel", channel_text()},
+            {"control-ref", "8"}, {"event-channel", "11"},
+            {"cpus", "0 1"},      {"cpu/0/pages", pages},
+            {"cpu/0/refs", "9"},  {"cpu/1/pages", pages},
+            {"cpu/1/refs", "10"}};
 }
 
 std::string error_of(const std::function<void(guest_keys&)>& mutate, std::uint32_t id = domid) {

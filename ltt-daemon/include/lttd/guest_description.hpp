@@ -25,8 +25,8 @@ public:
 
 struct guest_cpu_grants {
     std::uint32_t cpu = 0;
-    std::uint32_t pages = 0;                // the buffer's pages (cpu<N>.ltt's layout)
-    std::vector<std::uint32_t> list_refs;   // pages listing the buffer's grant refs
+    std::uint32_t pages = 0;              // the buffer's pages (cpu<N>.ltt's layout)
+    std::vector<std::uint32_t> list_refs; // pages listing the buffer's grant refs
 };
 
 struct guest_description {
@@ -58,9 +58,8 @@ std::vector<std::string> guest_cpu_keys(std::uint32_t cpu);
 
 // "3 5 7" -> {3, 5, 7}: decimal, no sign, each below `limit`, at most
 // `max_count` of them, separated by single spaces; nullopt otherwise.
-std::optional<std::vector<std::uint32_t>> parse_decimal_list(std::string_view text,
-                                                             std::uint64_t limit,
-                                                             std::size_t max_count);
+std::optional<std::vector<std::uint32_t>>
+parse_decimal_list(std::string_view text, std::uint64_t limit, std::size_t max_count);
 
 // "guests" -> every guest; "guests:3,5" -> domains 3 and 5. std::nullopt
 // for "every guest", throws std::invalid_argument naming the problem.

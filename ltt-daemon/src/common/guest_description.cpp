@@ -53,9 +53,8 @@ std::uint32_t number(std::uint32_t domid, const guest_keys& keys, const std::str
 
 } // namespace
 
-std::optional<std::vector<std::uint32_t>> parse_decimal_list(std::string_view text,
-                                                             std::uint64_t limit,
-                                                             std::size_t max_count) {
+std::optional<std::vector<std::uint32_t>>
+parse_decimal_list(std::string_view text, std::uint64_t limit, std::size_t max_count) {
     std::vector<std::uint32_t> out;
     std::size_t pos = 0;
     if (text.empty())
@@ -95,7 +94,8 @@ guest_description parse_guest_description(std::uint32_t domid, const guest_keys&
     d.domid = domid;
     const auto& state = need(domid, keys, LTT_GG_XS_STATE);
     if (state != LTT_GG_STATE_READY)
-        fail(domid, LTT_GG_XS_STATE, fmt::format("`{}`, not `{}`", shown(state), LTT_GG_STATE_READY));
+        fail(domid, LTT_GG_XS_STATE,
+             fmt::format("`{}`, not `{}`", shown(state), LTT_GG_STATE_READY));
     try {
         d.channel = channel_from_json(nlohmann::json::parse(need(domid, keys, LTT_GG_XS_CHANNEL)));
     } catch (const nlohmann::json::exception& e) {
@@ -107,8 +107,8 @@ guest_description parse_guest_description(std::uint32_t domid, const guest_keys&
         fail(domid, LTT_GG_XS_CHANNEL, "domain: a guest's channel is a \"kernel\" one");
     if (d.channel.xen_domid != domid)
         fail(domid, LTT_GG_XS_CHANNEL,
-             fmt::format("xen_domid: {}, but the description is domain {}'s",
-                         d.channel.xen_domid, domid));
+             fmt::format("xen_domid: {}, but the description is domain {}'s", d.channel.xen_domid,
+                         domid));
     if (d.channel.mode != ltt::ring_mode::discard)
         fail(domid, LTT_GG_XS_CHANNEL,
              "mode: overwrite; lttd reads guests in discard mode only (a guest's slot table "
@@ -118,8 +118,7 @@ guest_description parse_guest_description(std::uint32_t domid, const guest_keys&
              fmt::format("{} events, more than the control page's {}", d.channel.event_count(),
                          LTT_GG_MAX_EVENTS));
     // ring geometry -> the exact number of pages a vCPU's buffer has
-    const auto layout =
-        ltt_dir_layout_for(d.channel.subbuf_order, d.channel.nr_subbufs_order());
+    const auto layout = ltt_dir_layout_for(d.channel.subbuf_order, d.channel.nr_subbufs_order());
     const std::uint64_t pages = layout.file_size / LTT_GG_PAGE_SIZE;
     if (layout.file_size % LTT_GG_PAGE_SIZE != 0 ||
         pages > std::uint64_t{LTT_GG_MAX_LIST_PAGES} * LTT_GG_REFS_PER_PAGE)

@@ -28,14 +28,13 @@ grant_device::~grant_device() {
 }
 
 grant_mapping::grant_mapping(grant_device& dev, std::uint32_t domid,
-                             std::span<const std::uint32_t> refs, bool writable,
-                             const char* what) {
+                             std::span<const std::uint32_t> refs, bool writable, const char* what) {
     if (refs.empty())
         throw source_error(fmt::format("domU {}: {}: no pages", domid, what));
     // One domid for every ref: the libxengnttab call takes an array of
     // refs, not of (domid, ref) pairs.
-    p_ = xengnttab_map_domain_grant_refs(dev.get(), static_cast<std::uint32_t>(refs.size()),
-                                         domid, const_cast<std::uint32_t*>(refs.data()),
+    p_ = xengnttab_map_domain_grant_refs(dev.get(), static_cast<std::uint32_t>(refs.size()), domid,
+                                         const_cast<std::uint32_t*>(refs.data()),
                                          writable ? PROT_READ | PROT_WRITE : PROT_READ);
     if (!p_)
         throw source_error(fmt::format("domU {}: cannot map {} ({} pages, first grant ref {}): {}",

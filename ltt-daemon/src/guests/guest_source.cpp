@@ -85,8 +85,7 @@ void guest_source::setup(const requested_geometry& geometry) {
                                        load(control()->version)));
     seq_ = load(control()->done_seq);
     store(control()->req_seq, seq_);
-    const auto layout =
-        ltt_dir_layout_for(channel_.subbuf_order, channel_.nr_subbufs_order);
+    const auto layout = ltt_dir_layout_for(channel_.subbuf_order, channel_.nr_subbufs_order);
     for (const auto& g : desc_.cpus) {
         // The list pages: read once, copied, unmapped.
         std::vector<std::uint32_t> refs;
@@ -115,12 +114,12 @@ void guest_source::setup(const requested_geometry& geometry) {
     }
     evtchn_ = xenevtchn_open(nullptr, 0);
     if (!evtchn_)
-        throw source_error(fmt::format("source guests: cannot open /dev/xen/evtchn: {}",
-                                       std::strerror(errno)));
+        throw source_error(
+            fmt::format("source guests: cannot open /dev/xen/evtchn: {}", std::strerror(errno)));
     port_ = xenevtchn_bind_interdomain(evtchn_, desc_.domid, desc_.event_channel);
     if (port_ < 0)
-        throw source_error(fmt::format("domU {}: cannot bind its event channel {}: {}",
-                                       desc_.domid, desc_.event_channel, std::strerror(errno)));
+        throw source_error(fmt::format("domU {}: cannot bind its event channel {}: {}", desc_.domid,
+                                       desc_.event_channel, std::strerror(errno)));
     const int fd = xenevtchn_fd(evtchn_);
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     enabled_.assign(channel_.event_count(), false);
@@ -240,8 +239,8 @@ std::vector<int> guest_source::flush(const std::vector<std::uint32_t>& cpus, flu
     std::vector<int> out(cpus.size(), 0);
     if (cpus.empty())
         return out;
-    const bool answered = request(LTT_GG_CMD_SWITCH |
-                                  (kind == flush_kind::empty ? LTT_GG_CMD_SWITCH_EMPTY : 0u));
+    const bool answered =
+        request(LTT_GG_CMD_SWITCH | (kind == flush_kind::empty ? LTT_GG_CMD_SWITCH_EMPTY : 0u));
     if (!answered)
         return out;
     for (std::size_t k = 0; k < cpus.size(); k++) {

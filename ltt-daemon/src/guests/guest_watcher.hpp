@@ -52,8 +52,8 @@ private:
 
     xs_handle* xs_ = nullptr;
     std::optional<std::set<std::uint32_t>> only_;
-    std::set<std::uint32_t> known_;                 // joined, not left
-    std::set<std::uint32_t> rejected_;              // until their state changes
+    std::set<std::uint32_t> known_;    // joined, not left
+    std::set<std::uint32_t> rejected_; // until their state changes
     bool scanned_ = false;
 };
 
