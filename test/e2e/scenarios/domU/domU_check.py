@@ -13,7 +13,8 @@ in dom0 (domU.json), never from the trace.
 - Xen's scheduler ran every vCPU of the domU: sched_switch to (domid, vCPU)
   and runstate_change to running for each; how long each ran (from the
   runstate records); no record naming the domU outside [sched_dom_add,
-  sched_dom_rem]; dom0's grant maps of the domU (printed);
+  sched_dom_rem]; dom0's grant maps of the domU (the toolstack's and
+  lttd's): every ref mapped is unmapped as often;
 - event channels between dom0 and the domU: evtchn_send by the domU
   followed on the same CPU by evtchn_set_pending on a dom0 port, and a
   send by dom0 followed by set_pending on a domU port (Xen sets the remote
@@ -295,7 +296,16 @@ def main():
     # xenstore rings) and unmaps them before the domain goes away.
     grants = Counter((e[2], e[4].get("ref")) for e in about
                      if e[2] in ("memory_grant_map", "memory_grant_unmap") and e[4].get("map_dom_id") == 0)
-    res["dom0_grant_maps_of_domU"] = {"%s ref %s" % k: c for k, c in sorted(grants.items())}
+    # The toolstack's and lttd's (the domU's buffers): every ref dom0 mapped
+    # it unmapped again.
+    maps = Counter({k[1]: c for k, c in grants.items() if k[0] == "memory_grant_map"})
+    unmaps = Counter({k[1]: c for k, c in grants.items() if k[0] == "memory_grant_unmap"})
+    res["dom0_grant_maps_of_domU"] = {"refs": len(maps), "maps": sum(maps.values()),
+                                      "unmaps": sum(unmaps.values())}
+    left = sorted(r for r in set(maps) | set(unmaps) if maps[r] != unmaps[r])
+    if left:
+        problems.append("dom0 mapped and unmapped grant refs of domain %d unequally: %s"
+                        % (domid, {r: (maps[r], unmaps[r]) for r in left[:10]}))
 
     # Scheduling.
     switched_in = Counter(e[4].get("next_cpu_id") for e in named("sched_switch", next_dom_id=domid))
