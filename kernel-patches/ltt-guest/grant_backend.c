@@ -56,6 +56,7 @@ static grant_ref_t ltt_gg_ctl_ref = (grant_ref_t)-1;
 static evtchn_port_t ltt_gg_port;
 static int ltt_gg_irq = -1;
 static bool ltt_gg_published;
+static bool ltt_gg_closing; /* unloading: enable requests are ignored */
 static u32 ltt_gg_done_seq;
 static char *ltt_gg_channel; /* the description, under ltt_gg_lock */
 static DEFINE_MUTEX(ltt_gg_lock);
@@ -264,6 +265,9 @@ static void ltt_gg_do_requests(struct work_struct *work)
 		return;
 	virt_rmb(); /* the request is read after its sequence number */
 	cmd = READ_ONCE(ctl->req_cmd) & LTT_GG_CMD_ALL;
+	/* unloading: the probes go, and no request may bring them back */
+	if (READ_ONCE(ltt_gg_closing))
+		cmd &= ~LTT_GG_CMD_ENABLE;
 	if (cmd & LTT_GG_CMD_ENABLE) {
 		/* one copy: dom0 may change the page under us */
 		memcpy(enable, ctl->enable, sizeof(enable));
@@ -380,11 +384,17 @@ static bool ltt_gg_all_unmapped(void)
 	return true;
 }
 
-/* Before the buffers go: tell dom0, give it time to drain and unmap. */
+/*
+ * Before the probes and the buffers go (main.c calls it first): no enable
+ * request is carried out from now on, dom0 is told, and given time to drain
+ * and unmap.
+ */
 static void ltt_gg_quiesce(void)
 {
 	unsigned long deadline;
 
+	WRITE_ONCE(ltt_gg_closing, true);
+	flush_work(&ltt_gg_work); /* a request in flight sees it done */
 	mutex_lock(&ltt_gg_lock);
 	if (!ltt_gg_published) {
 		mutex_unlock(&ltt_gg_lock);

@@ -197,14 +197,15 @@ static int __init ltt_guest_init(void)
 
 static void __exit ltt_guest_exit(void)
 {
+	/* first: a consumer's request must not enable probes after this */
+	if (ltt_backend->quiesce)
+		ltt_backend->quiesce();
 	mutex_lock(&ltt_enable_lock);
 	memset(ltt_event_enabled, 0, sizeof(ltt_event_enabled));
 	if (ltt_probes_on)
 		ltt_probes_unregister();
 	ltt_probes_on = false;
 	mutex_unlock(&ltt_enable_lock);
-	if (ltt_backend->quiesce)
-		ltt_backend->quiesce();
 	ltt_buffers_exit();
 	ltt_backend->exit();
 	pr_info("unloaded\n");
