@@ -30,7 +30,8 @@ std::string source_spec(const std::string& s) {
         return "dir:" + absolute(s.substr(4));
     if (s.starts_with("kernel:"))
         return "kernel:" + absolute(s.substr(7));
-    if (s == "xen" || s == "kernel" || s == "ust" || s.find(':') != std::string::npos)
+    if (s == "xen" || s == "kernel" || s == "ust" || s == "guests" ||
+        s.find(':') != std::string::npos)
         return s;
     return "dir:" + absolute(s);
 }
@@ -63,8 +64,10 @@ int main(int argc, char** argv) {
     create
         ->add_option("--source", sources,
                      "dir:PATH (a directory of per-CPU buffer files; a bare path works too), "
-                     "xen (the hypervisor), kernel (this kernel's ltt-guest.ko) or "
-                     "kernel:PATH; repeat it to record several into one session")
+                     "xen (the hypervisor), kernel (this kernel's ltt-guest.ko), "
+                     "kernel:PATH, guests (every domU's ltt-guest.ko, found in xenstore) or "
+                     "guests:ID,ID... (only those domains); repeat it to record several into "
+                     "one session")
         ->required();
     create->add_option("--mode", mode, "discard or overwrite (flight recorder)")
         ->check(CLI::IsMember({"discard", "overwrite"}));

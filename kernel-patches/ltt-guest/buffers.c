@@ -38,6 +38,8 @@ static void ltt_wake(struct irq_work *work)
 		container_of(work, struct ltt_guest_cpu, wake_work);
 
 	wake_up_interruptible(&c->wait);
+	if (ltt_backend->subbuf_closed)
+		ltt_backend->subbuf_closed(c);
 }
 
 void ltt_guest_subbuf_closed(struct ltt_buf *b)
@@ -104,7 +106,7 @@ static int ltt_cpu_add(unsigned int cpu)
 	c = ltt_cpu_alloc(cpu);
 	if (!c)
 		return -ENOMEM;
-	ret = ltt_backend_add_cpu(c);
+	ret = ltt_backend->add_cpu(c);
 	if (ret) {
 		vfree(c->mem);
 		kfree(c);
@@ -131,7 +133,7 @@ static void ltt_cpus_free_all(void)
 
 		if (!c)
 			continue;
-		ltt_backend_remove_cpu(c);
+		ltt_backend->remove_cpu(c);
 		irq_work_sync(&c->wake_work);
 		ltt_guest_cpus[cpu] = NULL;
 		vfree(c->mem);
@@ -190,7 +192,7 @@ int ltt_buffers_setup(const struct ltt_guest_geometry *g)
 	ltt_cpus_free_all();
 	ltt_guest_geom = *g;
 	/* channel.json first: a consumer checks each file against it */
-	ret = ltt_backend_channel_changed();
+	ret = ltt_backend->channel_changed();
 	if (ret)
 		goto out;
 	for_each_online_cpu(cpu)
@@ -215,7 +217,7 @@ int ltt_buffers_init(void)
 		kcalloc(nr_cpu_ids, sizeof(*ltt_guest_cpus), GFP_KERNEL);
 	if (!ltt_guest_cpus)
 		return -ENOMEM;
-	ret = ltt_backend_channel_changed();
+	ret = ltt_backend->channel_changed();
 	if (ret)
 		goto fail;
 	/* calls ltt_cpu_online() on every CPU online now */

@@ -58,42 +58,7 @@ static void ltt_set_size(struct dentry *d, loff_t size)
 
 /* channel.json */
 
-static int ltt_channel_format(char *buf, size_t len)
-{
-	static const char *const comma[] = {"", ", "};
-	size_t n = 0;
-	int i = 0;
-
-#define LTT_PUT(...)                                           \
-	do {                                                   \
-		n += scnprintf(buf + n, len - n, __VA_ARGS__); \
-	} while (0)
-	LTT_PUT("{\"format\": \"ltt-xen-channel\", \"version\": 1, ");
-	LTT_PUT("\"name\": \"kernel\", \"domain\": \"kernel\", ");
-	LTT_PUT("\"xen_domid\": 0, \"pid\": %d, ", task_tgid_nr(current));
-	LTT_PUT("\"tsc_hz\": %llu, \"uuid\": \"%pUb\", ", ltt_guest_tsc_hz,
-		ltt_guest_uuid);
-	LTT_PUT("\"mode\": \"%s\", \"header\": \"%s\", ",
-		ltt_guest_geom.mode == LTT_MODE_OVERWRITE ? "overwrite"
-							  : "discard",
-		LTT_HEADER_TYPE == LTT_HDR_COMPACT ? "compact" : "large");
-	LTT_PUT("\"subbuf_order\": %u, \"subbuf_count\": %u, ",
-		ltt_guest_geom.subbuf_order,
-		1u << ltt_guest_geom.nr_subbufs_order);
-	LTT_PUT("\"facilities\": [");
-#define LTT_FACILITY_JSON(name, checksum, base, events)                    \
-	LTT_PUT("%s{\"name\": \"%s\", \"layer\": \"kernel\", "             \
-		"\"checksum\": \"0x%08x\", \"base\": %u, \"events\": %u}", \
-		comma[i++ > 0], #name, (unsigned int)(checksum),           \
-		(unsigned int)(base), (unsigned int)(events));
-	LTT_FOR_EACH_FACILITY(LTT_FACILITY_JSON)
-#undef LTT_FACILITY_JSON
-	LTT_PUT("]}\n");
-#undef LTT_PUT
-	return n + 1 < len ? (int)n : -ENOSPC;
-}
-
-int ltt_backend_channel_changed(void)
+static int ltt_dir_channel_changed(void)
 {
 	size_t len = 4096;
 	char *text;
@@ -102,7 +67,7 @@ int ltt_backend_channel_changed(void)
 	text = kmalloc(len, GFP_KERNEL);
 	if (!text)
 		return -ENOMEM;
-	n = ltt_channel_format(text, len);
+	n = ltt_channel_json(text, len);
 	if (n < 0) {
 		kfree(text);
 		return n;
@@ -335,7 +300,7 @@ static const struct file_operations ltt_cpu_fops = {
 	.llseek = no_llseek,
 };
 
-int ltt_backend_add_cpu(struct ltt_guest_cpu *c)
+static int ltt_dir_add_cpu(struct ltt_guest_cpu *c)
 {
 	char name[32];
 	struct dentry *d;
@@ -351,14 +316,14 @@ int ltt_backend_add_cpu(struct ltt_guest_cpu *c)
 	return 0;
 }
 
-void ltt_backend_remove_cpu(struct ltt_guest_cpu *c)
+static void ltt_dir_remove_cpu(struct ltt_guest_cpu *c)
 {
 	if (c->backend)
 		debugfs_remove(c->backend);
 	c->backend = NULL;
 }
 
-int ltt_backend_init(void)
+static int ltt_dir_init(void)
 {
 	ltt_dir = debugfs_create_dir(LTT_GUEST_NAME, NULL);
 	if (IS_ERR_OR_NULL(ltt_dir)) {
@@ -383,7 +348,7 @@ int ltt_backend_init(void)
 	return 0;
 }
 
-void ltt_backend_exit(void)
+static void ltt_dir_exit(void)
 {
 	if (ltt_dir)
 		debugfs_remove(ltt_dir);
@@ -391,3 +356,12 @@ void ltt_backend_exit(void)
 	kfree(ltt_channel_text);
 	ltt_channel_text = NULL;
 }
+
+const struct ltt_backend_ops ltt_dir_backend_ops = {
+	.name = "files in debugfs " LTT_GUEST_NAME "/",
+	.init = ltt_dir_init,
+	.exit = ltt_dir_exit,
+	.channel_changed = ltt_dir_channel_changed,
+	.add_cpu = ltt_dir_add_cpu,
+	.remove_cpu = ltt_dir_remove_cpu,
+};

@@ -6,9 +6,11 @@
  *   buffers.c     per-CPU ring buffers (include/ltt/ring.h) and their
  *                 geometry, CPU hotplug, switch and overwrite-mode lending:
  *                 independent of how a consumer reaches them
- *   dir_backend.c dom0's way to expose them: files in a tracefs directory
- *                 with the directory source's layout (a domU will grant
- *                 the same pages to dom0 instead, through another backend)
+ *   channel.c     the channel's description (channel.json's text)
+ *   dir_backend.c dom0's way to expose them: files in a debugfs directory
+ *                 with the directory source's layout
+ *   grant_backend.c a domU's way: the same pages granted to dom0, described
+ *                 in xenstore (include/ltt/guest_grant.h)
  *   probes.c      the kernel's tracepoints and the kprobes
  *   evtchn.c      the event-channel -> irq statedump and its helpers
  */
@@ -73,12 +75,25 @@ int ltt_buffers_put_subbuf(struct ltt_guest_cpu *c);
 struct ltt_guest_cpu *ltt_buffers_get(unsigned int cpu); /* for open */
 void ltt_buffers_put(struct ltt_guest_cpu *c);
 
-/* the backend (dir_backend.c) */
-int ltt_backend_init(void);
-void ltt_backend_exit(void);
-int ltt_backend_channel_changed(void); /* channel.json again */
-int ltt_backend_add_cpu(struct ltt_guest_cpu *c);
-void ltt_backend_remove_cpu(struct ltt_guest_cpu *c);
+/* channel.c */
+extern u32 ltt_guest_domid; /* this domain's id: 0 in dom0 */
+int ltt_channel_json(char *buf, size_t len);
+
+/* The backend: how the buffers reach lttd. Nothing else depends on it. */
+struct ltt_backend_ops {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	int (*channel_changed)(void); /* the channel's description again */
+	int (*add_cpu)(struct ltt_guest_cpu *c);
+	void (*remove_cpu)(struct ltt_guest_cpu *c);
+	int (*ready)(void);    /* every buffer made: publish */
+	void (*quiesce)(void); /* unloading: let the consumer go */
+	void (*subbuf_closed)(struct ltt_guest_cpu *c); /* irq_work */
+};
+extern const struct ltt_backend_ops ltt_dir_backend_ops;   /* dir_backend.c */
+extern const struct ltt_backend_ops ltt_grant_backend_ops; /* grant_backend.c */
+extern const struct ltt_backend_ops *ltt_backend;	   /* main.c */
 
 /* probes.c */
 int ltt_probes_register(void);

@@ -27,6 +27,7 @@
 unsigned char ltt_event_enabled[LTT_NR_EVENTS];
 u8 ltt_guest_uuid[LTT_UUID_LEN];
 u64 ltt_guest_tsc_hz;
+const struct ltt_backend_ops *ltt_backend = &ltt_dir_backend_ops;
 
 /* Enabling and setup; taken before the CPU hotplug lock (probe
  * registration takes it). */
@@ -169,24 +170,36 @@ static int __init ltt_guest_init(void)
 	ltt_guest_geom = g;
 	generate_random_uuid(ltt_guest_uuid);
 
-	ret = ltt_backend_init();
+	/* dom0 runs lttd: files; a domU grants its pages to dom0's lttd */
+	ltt_backend = xen_initial_domain() ? &ltt_dir_backend_ops
+					   : &ltt_grant_backend_ops;
+	ret = ltt_backend->init();
 	if (ret)
 		return ret;
 	ret = ltt_buffers_init();
 	if (ret) {
-		ltt_backend_exit();
+		ltt_backend->exit();
+		return ret;
+	}
+	ret = ltt_backend->ready ? ltt_backend->ready() : 0;
+	if (ret) {
+		ltt_buffers_exit();
+		ltt_backend->exit();
 		return ret;
 	}
 	pr_info("ready: %u vCPU buffers of %u x %u bytes, %s mode, TSC %llu "
-		"Hz, files in debugfs " LTT_GUEST_NAME "/\n",
+		"Hz, domain %u, %s\n",
 		num_online_cpus(), 1u << g.nr_subbufs_order,
 		1u << g.subbuf_order, overwrite ? "overwrite" : "discard",
-		ltt_guest_tsc_hz);
+		ltt_guest_tsc_hz, ltt_guest_domid, ltt_backend->name);
 	return 0;
 }
 
 static void __exit ltt_guest_exit(void)
 {
+	/* first: a consumer's request must not enable probes after this */
+	if (ltt_backend->quiesce)
+		ltt_backend->quiesce();
 	mutex_lock(&ltt_enable_lock);
 	memset(ltt_event_enabled, 0, sizeof(ltt_event_enabled));
 	if (ltt_probes_on)
@@ -194,7 +207,7 @@ static void __exit ltt_guest_exit(void)
 	ltt_probes_on = false;
 	mutex_unlock(&ltt_enable_lock);
 	ltt_buffers_exit();
-	ltt_backend_exit();
+	ltt_backend->exit();
 	pr_info("unloaded\n");
 }
 

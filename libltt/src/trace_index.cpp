@@ -103,6 +103,8 @@ nlohmann::json to_json(const session_index& index) {
                            {"xen_domid", d.xen_domid},
                            {"channels", std::move(channels)},
                            {"totals", domain_totals.json()}});
+        if (!d.ended.empty())
+            domains.back()["ended"] = d.ended;
         session_totals.add(domain_totals);
     }
     return {{"format", index_format},
@@ -142,6 +144,8 @@ session_index index_from_json(const nlohmann::json& j) {
             d.name = dj.at("name").get<std::string>();
             d.kind = domain_from(dj.at("kind").get<std::string>());
             d.xen_domid = dj.at("xen_domid").get<std::uint32_t>();
+            if (dj.contains("ended"))
+                d.ended = dj.at("ended").get<std::string>();
             for (const auto& cj : dj.at("channels")) {
                 index_channel c;
                 c.name = cj.at("name").get<std::string>();

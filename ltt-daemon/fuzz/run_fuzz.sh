@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs lttd.conf's parser fuzzer for a bounded time (a CTest test):
+# Runs one of lttd's parser fuzzers for a bounded time (a CTest test):
 #   run_fuzz.sh FUZZER SEEDS_DIR WORK_DIR SECONDS
 set -euo pipefail
 fuzzer=$1 seeds=$2 work=$3 seconds=$4

@@ -11,9 +11,19 @@ namespace lttd {
 
 void index_book::write(const std::filesystem::path& root, ltt::session_index base,
                        const std::string& key, ltt::index_domain part) {
+    if (const auto it = parts_.find(key); it != parts_.end() && part.ended.empty())
+        part.ended = it->second.ended;
     parts_[key] = std::move(part);
     root_ = root;
     base_ = std::move(base);
+    rewrite();
+}
+
+void index_book::mark_ended(const std::string& key, const std::string& reason) {
+    const auto it = parts_.find(key);
+    if (it == parts_.end())
+        return; // never started: nothing of it in index.json
+    it->second.ended = reason;
     rewrite();
 }
 

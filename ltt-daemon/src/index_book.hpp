@@ -27,6 +27,10 @@ public:
     // The session has LTTng-UST traces under root/ust/ (`--source ust`):
     // every directory there holding a CTF `metadata` is listed as a ust
     // channel at each write; rewrite() lists what is there now.
+    // The part of trace directory `key` stopped being recorded (a guest
+    // that went away): index.json says why. std::system_error as write().
+    void mark_ended(const std::string& key, const std::string& reason);
+
     void list_lttng_ust(bool on) { lttng_ust_ = on; }
     void rewrite();
     // Once lttng is done (the session's destroy): each lttng trace under

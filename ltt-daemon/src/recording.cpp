@@ -38,7 +38,8 @@ recording::recording(recording_config config)
       flush_interval_(config_.request.flush_interval_ms.value_or(default_flush_interval_ms)) {
     const create_request& req = config_.request;
     try {
-        source_ = make_source(config_.source);
+        source_ =
+            config_.made_source ? std::move(config_.made_source) : make_source(config_.source);
         source_->setup({req.subbuf_size, req.subbufs, req.mode});
         channel_ = source_->channel();
         // The source's mode is the session's (the producer may have chosen it).
@@ -83,7 +84,7 @@ void recording::check_output_root() {
             fmt::format("output {}: not writable: {}", out.string(), std::strerror(errno)));
     ::close(fd);
     ::unlink(probe.c_str());
-    if (std::filesystem::exists(out / "index.json", ec) ||
+    if ((!config_.joins_later && std::filesystem::exists(out / "index.json", ec)) ||
         std::filesystem::exists(out / channel_.trace_subdir / "metadata", ec))
         throw command_error(
             fmt::format("output {} already holds a trace; choose another directory", out.string()));
@@ -588,6 +589,14 @@ nlohmann::json recording::shutdown() noexcept {
     if (source_)
         source_->teardown();
     return result;
+}
+
+std::uint64_t recording::bytes_written() const {
+    std::uint64_t n = 0;
+    if (trace_)
+        for (const auto& s : trace_->stats())
+            n += s.bytes;
+    return n;
 }
 
 std::vector<int> recording::poll_fds() const {

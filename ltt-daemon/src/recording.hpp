@@ -66,6 +66,11 @@ struct recording_config {
     std::vector<std::filesystem::path> facility_dirs; // where the ctf fragments are
     crash_guard* guard = nullptr;
     std::shared_ptr<session_shared> shared;
+    // A source made by the session (a guest found in xenstore), instead of
+    // one made from `source`.
+    std::unique_ptr<lttd::source> made_source;
+    // Joins a session that may have started: index.json may exist.
+    bool joins_later = false;
 };
 
 class recording {
@@ -102,6 +107,8 @@ public:
     // Stops if active, closes the trace, releases the source (destroy,
     // SIGTERM). Never throws.
     nlohmann::json shutdown() noexcept;
+    // Bytes written to the trace so far (discard mode).
+    std::uint64_t bytes_written() const;
 
     // The worker's event loop.
     std::vector<int> poll_fds() const;

@@ -3,7 +3,11 @@
 #include "snapshot_retention.hpp"
 
 #include "clock_sample.hpp"
+#include "guests/guest_watcher.hpp"
 #include "log.hpp"
+#ifdef LTT_WITH_XEN
+#include "guests/guest_source.hpp"
+#endif
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,7 +19,19 @@
 
 namespace lttd {
 
+#ifndef LTT_WITH_XEN
+// Without Xen no watcher is ever made (create refuses `guests`); the
+// session's unique_ptr still names its destructor.
+guests::guest_watcher::~guest_watcher() = default;
+#endif
+
 namespace {
+
+// What one guest may make lttd write in a session: a guest writes its
+// buffers as fast as it likes, packets that pass every check included.
+constexpr std::uint64_t guest_max_bytes = std::uint64_t{1} << 30;
+constexpr std::size_t max_guest_problems = 20;
+constexpr std::size_t max_enable_log = 1000;
 
 std::string host_name() {
     char host[256] = {};
@@ -57,18 +73,29 @@ session::session(session_config config)
     shared_->created = iso8601_now();
     shared_->hostname = host_name();
     std::vector<std::string> sources;
+    std::optional<std::vector<std::uint32_t>> only;
     for (const auto& src : config_.request.sources) {
         if (src == "ust")
             lttng_ust_ = true;
-        else
+        else if (src == "guests" || src.starts_with("guests:")) {
+            guests_spec_ = src;
+            try {
+                only = parse_guests_spec(src);
+            } catch (const std::invalid_argument& e) {
+                throw command_error(e.what());
+            }
+        } else
             sources.push_back(src);
     }
+    if (sources.empty() && !guests_spec_.empty())
+        throw command_error("create: --source guests needs a source lttd records in dom0 as "
+                            "well (xen, kernel): the clock the guests' traces join is theirs");
     if (sources.empty())
         throw command_error(
             lttng_ust_ ? "create: --source ust needs a source lttd records as well (xen, kernel): "
                          "the clock lttng's traces join is theirs"
                        : "create: no source");
-    if (sources.size() > 1 || lttng_ust_)
+    if (sources.size() > 1 || lttng_ust_ || !guests_spec_.empty())
         shared_->book = std::make_shared<index_book>();
     if (lttng_ust_) {
         shared_->book->list_lttng_ust(true);
@@ -94,8 +121,22 @@ session::session(session_config config)
             throw command_error(fmt::format("source {}: {}", src, e.what()));
         }
     }
-    if (parts_.size() == 1)
+    if (!guests_spec_.empty()) {
+#ifdef LTT_WITH_XEN
+        try {
+            guests_ = std::make_unique<guests::guest_watcher>(only);
+        } catch (const source_error& e) {
+            throw command_error(fmt::format("source {}: {}", guests_spec_, e.what()));
+        }
+#else
+        throw command_error(
+            fmt::format("source {}: this lttd was built without Xen support", guests_spec_));
+#endif
+    }
+    if (parts_.size() == 1) {
+        shared_->tsc_hz = parts_.front()->channel().tsc_hz;
         return;
+    }
     // One session, one clock and one mode; two parts never share a trace
     // directory.
     const auto& first = parts_.front()->channel();
@@ -179,6 +220,11 @@ std::vector<std::size_t> session::parts_for(const std::string& pattern, std::str
 }
 
 nlohmann::json session::enable(const std::vector<std::string>& events, bool on) {
+    if (guests_) {
+        enable_log_.emplace_back(events, on);
+        if (enable_log_.size() > max_enable_log)
+            enable_log_.erase(enable_log_.begin());
+    }
     if (parts_.size() == 1)
         return parts_.front()->enable(events, on);
     std::map<std::size_t, std::vector<std::string>> per_part;
@@ -201,8 +247,11 @@ nlohmann::json session::enable(const std::vector<std::string>& events, bool on) 
 }
 
 nlohmann::json session::start() {
-    if (parts_.size() == 1)
-        return parts_.front()->start();
+    if (parts_.size() == 1) {
+        auto r = parts_.front()->start();
+        active_ = true;
+        return r;
+    }
     if (!shared_->origin)
         shared_->origin = sample_clock_origin();
     for (const auto& p : parts_)
@@ -224,11 +273,13 @@ nlohmann::json session::start() {
             throw command_error(fmt::format("source {}: {}", parts_[i]->description(), e.what()));
         }
     }
+    active_ = true;
     log("session {}: started ({} sources)", name(), parts_.size());
     return summary();
 }
 
 nlohmann::json session::stop() {
+    active_ = false;
     if (parts_.size() == 1) {
         auto r = parts_.front()->stop();
         if (shared_->book)
@@ -345,6 +396,7 @@ nlohmann::json session::status() const {
     if (parts_.size() == 1 && !lttng_ust_) {
         auto j = parts_.front()->status();
         add_retention(j);
+        add_guests(j);
         return j;
     }
     nlohmann::json j = summary();
@@ -372,10 +424,12 @@ nlohmann::json session::status() const {
     if (lttng_ust_)
         j["lttng_ust_output"] = (std::filesystem::path(config_.request.output) / "ust").string();
     add_retention(j);
+    add_guests(j);
     return j;
 }
 
 nlohmann::json session::shutdown() noexcept {
+    active_ = false;
     for (auto& p : parts_)
         p->shutdown();
     try {
@@ -392,6 +446,10 @@ nlohmann::json session::shutdown() noexcept {
 
 std::vector<int> session::poll_fds() const {
     std::vector<int> fds;
+#ifdef LTT_WITH_XEN
+    if (guests_)
+        fds.push_back(guests_->fd());
+#endif
     for (const auto& p : parts_) {
         const auto f = p->poll_fds();
         fds.insert(fds.end(), f.begin(), f.end());
@@ -400,6 +458,12 @@ std::vector<int> session::poll_fds() const {
 }
 
 void session::on_readable(int fd) {
+#ifdef LTT_WITH_XEN
+    if (guests_ && fd == guests_->fd()) {
+        on_guest_changes(guests_->on_readable());
+        return;
+    }
+#endif
     for (const auto& p : parts_) {
         const auto f = p->poll_fds();
         if (std::find(f.begin(), f.end(), fd) != f.end()) {
@@ -412,6 +476,15 @@ void session::on_readable(int fd) {
 void session::on_flush_timer() {
     for (const auto& p : parts_)
         p->on_flush_timer();
+    // A guest's share of the disk is bounded.
+    std::vector<std::uint32_t> over;
+    for (const auto& p : parts_)
+        if (p->description().starts_with("guest ") && p->bytes_written() > guest_max_bytes)
+            over.push_back(p->channel().xen_domid);
+    for (const auto domid : over)
+        retire_guest(domid, fmt::format("domU {} made lttd write more than {} bytes, the limit "
+                                        "for one guest: no longer read",
+                                        domid, guest_max_bytes));
 }
 
 bool session::drain_ready() {
@@ -419,6 +492,127 @@ bool session::drain_ready() {
     for (const auto& p : parts_)
         more |= p->drain_ready();
     return more;
+}
+
+void session::guest_note(std::string message) {
+    log("session {}: {}", name(), message);
+    guest_problems_.push_back(std::move(message));
+    while (guest_problems_.size() > max_guest_problems)
+        guest_problems_.pop_front();
+}
+
+void session::on_guest_changes(std::vector<guests::guest_change> changes) {
+    for (auto& c : changes) {
+        switch (c.what) {
+        case guests::guest_change::kind::joined:
+            join_guest(c);
+            break;
+        case guests::guest_change::kind::left:
+            retire_guest(c.domid, c.message);
+            break;
+        case guests::guest_change::kind::rejected:
+            guests_rejected_++;
+            guest_note(fmt::format("refused: {}", c.message));
+            break;
+        }
+    }
+}
+
+void session::join_guest(guests::guest_change& change) {
+#ifdef LTT_WITH_XEN
+    const std::uint32_t domid = change.domid;
+    const std::string subdir = fmt::format("domU-{}/kernel", domid);
+    for (const auto& list : {&parts_, &guests_gone_})
+        for (const auto& p : *list)
+            if (p->channel().trace_subdir == subdir) {
+                guests_rejected_++;
+                guest_note(fmt::format("refused: domU {} described its buffers again; {}/ is "
+                                       "recorded already in this session",
+                                       domid, subdir));
+                return;
+            }
+    recording_config rc;
+    rc.request = config_.request;
+    rc.source = fmt::format("guests:{}", domid);
+    rc.facility_dirs = config_.facility_dirs;
+    rc.guard = config_.guard;
+    rc.shared = shared_;
+    rc.made_source = std::make_unique<guests::guest_source>(std::move(*change.description));
+    rc.joins_later = true;
+    std::unique_ptr<recording> part;
+    try {
+        part = std::make_unique<recording>(std::move(rc));
+        if (!parts_.empty() && part->channel().mode != parts_.front()->channel().mode)
+            throw command_error(fmt::format("it records in {} mode, the session in {}",
+                                            to_string(part->channel().mode),
+                                            to_string(parts_.front()->channel().mode)));
+        if (shared_->tsc_hz)
+            part->check_tsc(*shared_->tsc_hz);
+        // What the session enabled so far, as far as it names this layer.
+        for (const auto& [patterns, on] : enable_log_)
+            for (const auto& pattern : patterns) {
+                const auto slash = pattern.find('/');
+                if (slash != std::string::npos &&
+                    !layer_matches(std::string_view(pattern).substr(0, slash), part->channel()))
+                    continue;
+                const std::string bare =
+                    slash == std::string::npos ? pattern : pattern.substr(slash + 1);
+                if (bare == "*" || bare == "all" || part->knows(bare))
+                    part->enable({bare}, on);
+            }
+        if (active_)
+            part->start();
+    } catch (const command_error& e) {
+        guests_rejected_++;
+        guest_note(fmt::format("refused: domU {}: {}", domid, e.what()));
+        if (part)
+            part->shutdown();
+        return;
+    }
+    log("session {}: domU {} joined ({} vCPUs) -> {}/", name(), domid,
+        part->status()["cpus"].size(), subdir);
+    parts_.push_back(std::move(part));
+#else
+    (void)change;
+#endif
+}
+
+void session::retire_guest(std::uint32_t domid, const std::string& reason) {
+    for (auto it = parts_.begin(); it != parts_.end(); ++it) {
+        if (!(*it)->description().starts_with("guest ") || (*it)->channel().xen_domid != domid)
+            continue;
+        // Drained (the guest answers the flush while it exists), closed,
+        // unmapped: the guest can end its grants.
+        (*it)->shutdown();
+        try {
+            if (shared_->book)
+                shared_->book->mark_ended((*it)->channel().trace_subdir, reason);
+        } catch (const std::exception& e) {
+            guest_note(fmt::format("index.json: {}", e.what()));
+        }
+        log("session {}: {}; drained, unmapped, closed", name(), reason);
+        guests_gone_why_.emplace_back(domid, reason);
+        guests_gone_.push_back(std::move(*it));
+        parts_.erase(it);
+        return;
+    }
+}
+
+void session::add_guests(nlohmann::json& status) const {
+    if (guests_spec_.empty())
+        return;
+    nlohmann::json joined = nlohmann::json::array();
+    for (const auto& p : parts_)
+        if (p->description().starts_with("guest "))
+            joined.push_back(p->channel().xen_domid);
+    nlohmann::json gone = nlohmann::json::array();
+    for (const auto& [domid, why] : guests_gone_why_)
+        gone.push_back({{"domid", domid}, {"reason", why}});
+    status["guests"] = {{"source", guests_spec_},
+                        {"recording", joined},
+                        {"gone", gone},
+                        {"refused", guests_rejected_},
+                        {"problems", guest_problems_}};
 }
 
 std::optional<std::chrono::milliseconds> session::flush_interval() const {

@@ -22,12 +22,18 @@
 #include "recording.hpp"
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace lttd {
+
+namespace guests {
+class guest_watcher;
+struct guest_change;
+} // namespace guests
 
 struct session_config {
     create_request request;
@@ -67,6 +73,13 @@ private:
     // Snapshot retention after a snapshot written to `dir` under the output.
     nlohmann::json retain(const std::filesystem::path& dir);
     void add_retention(nlohmann::json& status) const;
+    // --source guests: a guest found in xenstore joins as a part; one that
+    // goes away is drained, closed and marked ended in index.json.
+    void on_guest_changes(std::vector<guests::guest_change> changes);
+    void join_guest(guests::guest_change& change);
+    void retire_guest(std::uint32_t domid, const std::string& reason);
+    void guest_note(std::string message);
+    void add_guests(nlohmann::json& status) const;
 
     session_config config_;
     std::shared_ptr<session_shared> shared_;
@@ -75,6 +88,16 @@ private:
     bool lttng_ust_ = false;                     // --source ust: lttng writes <output>/ust/
     std::vector<std::string> removed_snapshots_; // by retention
     std::uint64_t removed_bytes_ = 0;
+    bool active_ = false; // started and not stopped (guests joining start)
+
+    std::unique_ptr<guests::guest_watcher> guests_;
+    std::string guests_spec_;
+    // Every enable/disable so far, replayed on a guest that joins.
+    std::vector<std::pair<std::vector<std::string>, bool>> enable_log_;
+    std::vector<std::unique_ptr<recording>> guests_gone_;
+    std::vector<std::pair<std::uint32_t, std::string>> guests_gone_why_;
+    std::deque<std::string> guest_problems_;
+    std::uint64_t guests_rejected_ = 0;
 };
 
 } // namespace lttd

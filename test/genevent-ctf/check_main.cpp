@@ -407,7 +407,8 @@ int main(int argc, char** argv) {
                 fail(fmt::format("{}: no extended event header was written", subdir));
             kinds.insert(r.channel.header);
             total += r.events.size();
-            index.domains.push_back({subdir.substr(0, subdir.find('/')), r.domain, 0, {r.channel}});
+            index.domains.push_back(
+                {subdir.substr(0, subdir.find('/')), r.domain, 0, {r.channel}, {}});
         }
         ltt::write_index(root, index);
         if (kinds.size() != 2)

@@ -33,6 +33,9 @@ struct index_domain {
     ltt::layer kind = layer::xen;
     std::uint32_t xen_domid = 0;
     std::vector<index_channel> channels;
+    // Why the domain stopped being recorded before the session did (a guest
+    // that went away); empty while it is recorded.
+    std::string ended;
 };
 
 struct session_index {

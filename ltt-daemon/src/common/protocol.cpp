@@ -1,5 +1,6 @@
 #include <lttd/protocol.hpp>
 
+#include <lttd/guest_description.hpp>
 #include <lttd/size_parse.hpp>
 
 #include <ltt/ring_layout.h>
@@ -118,8 +119,16 @@ void check_source(const std::string& source) {
         absolute_path(source.substr(7), "source");
         return;
     }
+    if (source == "guests" || source.starts_with("guests:")) {
+        try {
+            parse_guests_spec(source);
+        } catch (const std::invalid_argument& e) {
+            fail("source", e.what());
+        }
+        return;
+    }
     fail("source", fmt::format("`{}` is not `dir:/absolute/path`, `xen`, `kernel`, "
-                               "`kernel:/absolute/path` or `ust`",
+                               "`kernel:/absolute/path`, `guests`, `guests:ID,ID...` or `ust`",
                                source));
 }
 

@@ -10,6 +10,7 @@
 #   ltt-domU: ltt-guest <what the module said and its files>
 #   ltt-domU: io N tag ...      DOMU_IO_LINES numbered lines
 #   ltt-domU: work done: forks F in S s, io lines N
+#   ltt-domU: ltt-guest unloaded in S s (or: rmmod failed ...)
 #   ltt-domU: powering off
 # The work is time-boxed (DOMU_WORK_S seconds, given on the kernel command
 # line by dom0), never a fixed amount: a busy host slows it down.
@@ -40,12 +41,8 @@ else
 	say "ltt-guest insmod failed: $(cat /tmp/insmod.err)"
 fi
 dmesg | grep -i 'ltt-guest' | while read -r l; do say "ltt-guest dmesg: $l"; done
-if [ -d /sys/kernel/debug/ltt-guest ]; then
-	say "ltt-guest files: $(cd /sys/kernel/debug/ltt-guest && echo *)"
-	say "ltt-guest channel.json: $(tr -d '\n' </sys/kernel/debug/ltt-guest/channel.json)"
-else
-	say "ltt-guest files: none"
-fi
+# In a domU the module has no files: it grants its buffers to dom0 and
+# describes them in xenstore (data/ltt/), where dom0's lttd finds them.
 grep ltt_guest /proc/modules | while read -r l; do say "ltt-guest module: $l"; done
 
 # Work: fork and exec for work_s seconds (the domU's vCPUs busy, Xen
@@ -63,6 +60,15 @@ while [ "$i" -le "$io_lines" ]; do
 	i=$((i + 1))
 done
 say "work done: forks $forks in $((t1 - t0)) s, io lines $io_lines"
+# Unloading sets the description's state to closing: dom0's lttd drains
+# the buffers and unmaps them, then the module ends its grants (waiting
+# for dom0 up to 5 s).
+t0=$(date +%s)
+if rmmod ltt_guest 2>/tmp/rmmod.err; then
+	say "ltt-guest unloaded in $(($(date +%s) - t0)) s"
+else
+	say "ltt-guest rmmod failed: $(cat /tmp/rmmod.err)"
+fi
 dmesg | grep -iE 'oops|BUG|WARNING|ltt-guest' | tail -n 20 | while read -r l; do say "dmesg: $l"; done
 say "powering off"
 sync

@@ -13,7 +13,8 @@ in dom0 (domU.json), never from the trace.
 - Xen's scheduler ran every vCPU of the domU: sched_switch to (domid, vCPU)
   and runstate_change to running for each; how long each ran (from the
   runstate records); no record naming the domU outside [sched_dom_add,
-  sched_dom_rem]; dom0's grant maps of the domU (printed);
+  sched_dom_rem]; dom0's grant maps of the domU (the toolstack's and
+  lttd's): every ref mapped is unmapped as often;
 - event channels between dom0 and the domU: evtchn_send by the domU
   followed on the same CPU by evtchn_set_pending on a dom0 port, and a
   send by dom0 followed by set_pending on a domU port (Xen sets the remote
@@ -23,7 +24,19 @@ in dom0 (domU.json), never from the trace.
   carry sends both ways;
 - the domU's console, as xenconsoled in dom0 logged it: every numbered io
   line once, in order, the work summary with forks > 0, the power-off
-  line; ltt-guest.ko loaded in the domU (its files, channel.json).
+  line; ltt-guest.ko loaded in the domU (granting its buffers to dom0) and
+  unloaded before the power-off;
+- the domU's own kernel trace, which dom0's lttd recorded from the domU's
+  grants (`--source guests`): domU-<id>/kernel/ holds a metadata file and
+  stream files, babeltrace2 reads it, its env names domain "kernel" and
+  the domU's xen_domid, index.json lists it ended (the module unloaded);
+  events from every vCPU (sched_switch, irq); the time-base audit: every
+  domU event lies strictly inside a span in which Xen's runstate_change
+  records say that vCPU of the domU was running (Xen writes both records
+  from inside the hypervisor, so no guest rdtsc can equal either: no
+  boundary is allowed); one event-channel notification followed from
+  dom0's evtchn_send through Xen's evtchn_set_pending on the domU's port
+  to the domU kernel's xen_evtchn_handle_port of that port.
 
     domU_check.py SHARE_DIR [--json OUT]
 
@@ -31,6 +44,7 @@ Exits 1 listing the problems.
 """
 
 import argparse
+import bisect
 import json
 import os
 import re
@@ -38,7 +52,7 @@ import sys
 from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dom0"))
-from dom0_check import babeltrace, stderr_problems  # noqa: E402
+from dom0_check import PKT_HEADER, babeltrace, stderr_problems  # noqa: E402
 
 # How many records later (same CPU) Xen's set_pending of the remote port
 # may come after the send: the hypercall emits both back to back, with at
@@ -80,20 +94,154 @@ def check_console(share, io_lines, problems, res):
         problems.append("%s: the domU never said it was powering off" % path)
     # ltt-guest.ko in the domU.
     loaded = any(ln.endswith("ltt-domU: ltt-guest loaded") for ln in lines)
-    failed = [ln for ln in lines if "ltt-guest insmod failed" in ln]
-    files = [ln.split("ltt-guest files: ", 1)[1] for ln in lines if "ltt-guest files: " in ln]
-    chan = [ln.split("ltt-guest channel.json: ", 1)[1] for ln in lines if "ltt-guest channel.json: " in ln]
+    failed = [ln for ln in lines if "ltt-guest insmod failed" in ln or "ltt-guest rmmod failed" in ln]
     said = [ln.split("ltt-guest dmesg: ", 1)[1] for ln in lines if "ltt-guest dmesg: " in ln]
-    res["domU_ltt_guest"] = {"loaded": loaded, "insmod_error": failed, "files": files, "dmesg": said}
+    unloaded = [ln for ln in lines if "ltt-domU: ltt-guest unloaded in" in ln]
+    res["domU_ltt_guest"] = {"loaded": loaded, "errors": failed, "dmesg": said, "unloaded": unloaded}
     if not loaded:
         problems.append("ltt-guest.ko did not load in the domU: %s; kernel said %s" % (failed, said))
-    elif not files or "channel.json" not in files[0] or "cpu0.ltt" not in files[0]:
-        problems.append("ltt-guest.ko loaded in the domU without its files: %s" % files)
-    if chan:
-        try:
-            res["domU_channel"] = json.loads(chan[0])
-        except ValueError as e:
-            problems.append("the domU's channel.json does not parse (%s): %r" % (e, chan[0][:200]))
+    elif not any("granted to dom0" in ln for ln in said):
+        problems.append("ltt-guest.ko loaded in the domU without granting its buffers: %s" % said)
+    if loaded and not unloaded:
+        problems.append("ltt-guest.ko did not unload in the domU: %s" % failed)
+
+
+def running_spans(hv, domid):
+    """{vcpu: [(start, end)]} from Xen's runstate_change records of domid:
+    from the change to running to the next change away from it (end None:
+    still running when the trace ends)."""
+    spans = defaultdict(list)
+    open_at = {}
+    for e in hv:
+        if e[2] != "runstate_change" or e[4].get("domid") != domid:
+            continue
+        v = e[4].get("vcpu")
+        if e[4].get("new_state") == "running":
+            open_at[v] = e[0]
+        elif e[4].get("old_state") == "running" and v in open_at:
+            spans[v].append((open_at.pop(v), e[0]))
+    for v, t in open_at.items():
+        spans[v].append((t, None))
+    return {v: sorted(s) for v, s in spans.items()}
+
+
+def xen_packet_gaps(hv_dir):
+    """(end of the packet before, begin of the packet after) of every
+    packet-sequence gap in the hypervisor's stream files."""
+    gaps = []
+    for name in sorted(os.listdir(hv_dir)):
+        if not name.startswith("xen_"):
+            continue
+        data = open(os.path.join(hv_dir, name), "rb").read()
+        off, prev = 0, None
+        while off + PKT_HEADER.size <= len(data):
+            f = PKT_HEADER.unpack_from(data, off)
+            if f[7] < 8 * PKT_HEADER.size:
+                break
+            if prev is not None and f[8] != prev[0] + 1:
+                gaps.append((prev[1], f[4]))
+            prev = (f[8], f[5])
+            off += f[7] // 8
+    return gaps
+
+
+def check_domu_trace(share, domid, vcpus, hv, gev, bt, to_domu, pending_after_send, problems, res):
+    """The domU's kernel trace (module 1 of the docstring's list)."""
+    gerr, grc, gunp = bt
+    d = os.path.join(share, "session", "domU-%d" % domid, "kernel")
+    streams = sorted(f for f in os.listdir(d) if f.startswith("cpu_")) if os.path.isdir(d) else []
+    res["domU_trace"] = {"dir": os.path.isdir(d), "streams": streams, "events": len(gev)}
+    if not os.path.isfile(os.path.join(d, "metadata")) or not streams:
+        problems.append("no domU kernel trace in session/domU-%d/kernel/ (metadata and cpu_* "
+                        "streams): %s" % (domid, streams))
+        return
+    other, _disc, _may = stderr_problems(gerr)
+    if grc != 0 or other or gunp:
+        problems.append("babeltrace2 of domU-%d/kernel/ alone: status %d, %s %s"
+                        % (domid, grc, other[:3], gunp[:1]))
+    meta = open(os.path.join(d, "metadata"), errors="replace").read()
+    env_domid = re.search(r"\bxen_domid\s*=\s*(\d+)\s*;", meta)
+    env_dom = re.search(r"\bdomain\s*=\s*\"([^\"]*)\"\s*;", meta)
+    res["domU_trace"]["env"] = {"xen_domid": env_domid and int(env_domid.group(1)),
+                                "domain": env_dom and env_dom.group(1)}
+    if not env_domid or int(env_domid.group(1)) != domid or not env_dom or env_dom.group(1) != "kernel":
+        problems.append("domU-%d/kernel/metadata env says %s (want domain kernel, xen_domid %d)"
+                        % (domid, res["domU_trace"]["env"], domid))
+    try:
+        index = json.load(open(os.path.join(share, "session", "index.json")))
+        mine = [x for x in index.get("domains", []) if x.get("name") == "domU-%d" % domid]
+        res["domU_trace"]["index"] = mine and {k: mine[0].get(k) for k in ("kind", "xen_domid", "ended")}
+        if not mine or mine[0].get("xen_domid") != domid or not mine[0].get("ended"):
+            problems.append("index.json: domain domU-%d %s (want it listed, ended)" % (domid, mine))
+    except (OSError, ValueError) as e:
+        problems.append("index.json: %s" % e)
+    names = Counter(e[2] for e in gev)
+    res["domU_trace"]["by_name"] = dict(names.most_common(12))
+    per_cpu = defaultdict(Counter)
+    for e in gev:
+        per_cpu[e[3]][e[2]] += 1
+    res["domU_trace"]["per_vcpu"] = {c: dict(n.most_common(4)) for c, n in sorted(per_cpu.items())}
+    for v in range(vcpus):
+        n = per_cpu.get(v, Counter())
+        if not n["sched_switch"] or not (n["irq_handler_entry"] or n["xen_evtchn_handle_port"]):
+            problems.append("the domU's vCPU %d: %d sched_switch, %d irq_handler_entry, %d "
+                            "xen_evtchn_handle_port records (sched and irq wanted)"
+                            % (v, n["sched_switch"], n["irq_handler_entry"], n["xen_evtchn_handle_port"]))
+    # The time-base audit, where Xen's trace is whole: around a packet
+    # Xen's trace lost (a sequence gap, from the stream files' own packet
+    # headers) a vCPU's runstate records are unknown, from its last record
+    # before the gap to its first after it; such events are counted apart
+    # (the lost packet itself fails the session check).
+    spans = running_spans(hv, domid)
+    starts = {v: [s[0] for s in sp] for v, sp in spans.items()}
+    blind = defaultdict(list)
+    changes = defaultdict(list)
+    for e in hv:
+        if e[2] == "runstate_change" and e[4].get("domid") == domid:
+            changes[e[4].get("vcpu")].append(e[0])
+    for lo, hi in xen_packet_gaps(os.path.join(share, "session", "hypervisor")):
+        for v, ts in changes.items():
+            i, k = bisect.bisect_left(ts, lo) - 1, bisect.bisect_right(ts, hi)
+            blind[v].append((ts[i] if i >= 0 else 0, ts[k] if k < len(ts) else float("inf")))
+    outside, unaudited = [], 0
+    for e in gev:
+        if any(a <= e[0] <= b for a, b in blind.get(e[3], [])):
+            unaudited += 1
+            continue
+        sp, st = spans.get(e[3], []), starts.get(e[3], [])
+        i = bisect.bisect_left(st, e[0]) - 1
+        if i < 0 or not (sp[i][0] < e[0] and (sp[i][1] is None or e[0] < sp[i][1])):
+            outside.append(e)
+    res["domU_trace"]["time_audit"] = {"events": len(gev), "outside_running": len(outside),
+                                       "not_auditable_xen_lost_packet": unaudited,
+                                       "spans": {v: len(s) for v, s in spans.items()}}
+    if outside:
+        e = outside[0]
+        problems.append("time base: %d of %d domU events lie where Xen says that vCPU was not "
+                        "running, e.g. %s on vCPU %d at %d" % (len(outside), len(gev), e[2], e[3], e[0]))
+    # dom0 -> Xen -> the domU's handler.
+    # Xen's set_pending records of the domU's ports that followed a send
+    # by dom0 on the same CPU (main's pairing).
+    chains = []
+    sets = sorted((t, port) for (d, port), ts in pending_after_send.items() if d == domid for t in ts)
+    handled = defaultdict(list)
+    for e in gev:
+        if e[2] == "xen_evtchn_handle_port":
+            handled[e[4].get("port")].append(e[0])
+    ports_from_dom0 = {k[3] for k in to_domu}
+    for t, port in sets:
+        if port not in ports_from_dom0:
+            continue
+        later = [h for h in handled.get(port, []) if h > t]
+        if later:
+            chains.append({"port": port, "set_pending": t, "handled": min(later),
+                           "cycles": min(later) - t})
+    res["domU_trace"]["dom0_to_domU_chains"] = len(chains)
+    res["domU_trace"]["first_chain"] = chains[0] if chains else None
+    if not chains:
+        problems.append("no event-channel notification followed from dom0's send through Xen's "
+                        "set_pending to the domU kernel's handler (ports from dom0 %s, ports the "
+                        "domU handled %s)" % (sorted(ports_from_dom0), sorted(handled)))
 
 
 def check_vector_canary(share, problems, res):
@@ -138,7 +286,15 @@ def main():
     layers = Counter(e[1] for e in events)
     res["session_events"] = dict(layers)
     hv = [e for e in events if e[1] == "hypervisor"]
-    kev = [e for e in events if e[1] == "kernel"]
+    # Both kernels' records say "kernel": each trace read on its own too.
+    kev, _err, krc, _unp = babeltrace(os.path.join(sess, "dom0", "kernel"))
+    domu_dir = os.path.join(sess, "domU-%d" % domid, "kernel")
+    gev, gerr, grc, gunp = ([], [], 0, []) if not os.path.isdir(domu_dir) else babeltrace(domu_dir)
+    if krc != 0:
+        problems.append("babeltrace2 of dom0/kernel/ alone: status %d" % krc)
+    if sum(1 for e in events if e[1] == "kernel") != len(kev) + len(gev):
+        problems.append("the session has %d kernel records, dom0/kernel/ %d and domU-%d/kernel/ %d"
+                        % (sum(1 for e in events if e[1] == "kernel"), len(kev), domid, len(gev)))
     if not hv or not kev:
         problems.append("the session lacks a layer: %s" % dict(layers))
 
@@ -197,7 +353,18 @@ def main():
     # xenstore rings) and unmaps them before the domain goes away.
     grants = Counter((e[2], e[4].get("ref")) for e in about
                      if e[2] in ("memory_grant_map", "memory_grant_unmap") and e[4].get("map_dom_id") == 0)
-    res["dom0_grant_maps_of_domU"] = {"%s ref %s" % k: c for k, c in sorted(grants.items())}
+    # The toolstack's and lttd's (the domU's buffers): every ref dom0 mapped
+    # it unmapped again.
+    maps = Counter({k[1]: c for k, c in grants.items() if k[0] == "memory_grant_map"})
+    unmaps = Counter({k[1]: c for k, c in grants.items() if k[0] == "memory_grant_unmap"})
+    res["dom0_grant_maps_of_domU"] = {"refs": len(maps), "maps": sum(maps.values()),
+                                      "unmaps": sum(unmaps.values())}
+    left = sorted(r for r in set(maps) | set(unmaps) if maps[r] != unmaps[r])
+    res["dom0_grant_maps_of_domU"]["unequal"] = len(left)
+    # (only where Xen's trace is whole: a lost packet takes records along)
+    if left and not xen_packet_gaps(os.path.join(share, "session", "hypervisor")):
+        problems.append("dom0 mapped and unmapped grant refs of domain %d unequally: %s"
+                        % (domid, {r: (maps[r], unmaps[r]) for r in left[:10]}))
 
     # Scheduling.
     switched_in = Counter(e[4].get("next_cpu_id") for e in named("sched_switch", next_dom_id=domid))
@@ -282,6 +449,8 @@ def main():
             problems.append("the domU's %s port %d: %d sends to dom0, %d from dom0 (both wanted)"
                             % (what, p, out, back))
 
+    check_domu_trace(share, domid, vcpus, hv, gev, (gerr, grc, gunp), to_domu, first_pending_on,
+                     problems, res)
     check_console(share, int(domu["io_lines"]), problems, res)
     check_vector_canary(share, problems, res)
 
@@ -303,6 +472,7 @@ def main():
     print("domU: console io lines %s, forks %s in %s s; ltt-guest in the domU %s"
           % (res.get("console_io_lines"), res.get("domU_forks"), res.get("domU_work_s"),
              res.get("domU_ltt_guest")))
+    print("domU: its kernel trace %s" % res.get("domU_trace"))
     print("domU: xl create %s s, life after create %s s" % (domu.get("xl_create_s"), domu.get("life_after_create_s")))
     print("domU: vector-register canary in dom0: %s" % res.get("vector_check"))
     for p in problems:

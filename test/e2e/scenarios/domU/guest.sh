@@ -6,8 +6,9 @@
 #    own xenstore entries) and xenconsoled (logging each guest's console to
 #    a file), in that order.
 # 2. ltt-guest.ko in dom0 and lttd: one session `--source xen --source
-#    kernel`, discard mode, DOMU_EVENTS enabled, started before the domU
-#    exists.
+#    kernel --source guests`, discard mode, DOMU_EVENTS enabled, started
+#    before the domU exists (the domU's ltt-guest.ko joins it through
+#    xenstore when it loads, and leaves when it unloads).
 # 3. `xl create` of a small PV domU (Debian's compressed kernel, a busybox
 #    initramfs with ltt-guest.ko: mkdomu.sh; tsc_mode="native", without
 #    which Xen emulates a domU's TSC here and ltt-guest refuses to load),
@@ -16,6 +17,8 @@
 #    "destroy" has xl's monitor destroy it. Waited for until Xen no longer
 #    lists it (xl list), with a limit scaled by the speed factor.
 # 4. The session stopped and destroyed; everything copied to the share.
+#    /dev/xen/gntdev (xen-gntdev, loaded by the e2e init) is what lttd maps
+#    the domU's grants with.
 #
 # What goes to $E2E_OUT: session/ (hypervisor/, dom0/kernel/, index.json),
 # session.status.json, domU.cfg, domU.json (its domid, xl create's time),
@@ -76,7 +79,8 @@ insmod /root/ltt-guest.ko || e2e_fail "insmod ltt-guest.ko in dom0 failed: $(dme
 [ -f /sys/kernel/debug/ltt-guest/channel.json ] || e2e_fail "ltt-guest.ko loaded in dom0 but has no files"
 e2e_log "dom0: $(dmesg | grep 'ltt-guest: ready' | tail -n 1)"
 e2e_lttd_start
-e2e_ltt_ctl create domu --source xen --source kernel --output /tmp/session --mode discard \
+[ -c /dev/xen/gntdev ] || e2e_fail "no /dev/xen/gntdev in dom0 (xen-gntdev): lttd cannot map a guest's grants"
+e2e_ltt_ctl create domu --source xen --source kernel --source guests --output /tmp/session --mode discard \
 	--subbuf-size 512k --subbufs 16
 # One word per event specification, never a file name.
 set -f
@@ -126,6 +130,15 @@ xl list >"$E2E_OUT/xl-list-running.txt" 2>&1 || true
 # (console/port, store/port): the host check follows them in Xen's records.
 xenstore-ls -f "/local/domain/$domid" >"$E2E_OUT/xenstore-domU.txt" 2>&1 ||
 	e2e_fail "xenstore-ls /local/domain/$domid failed: $(cat "$E2E_OUT/xenstore-domU.txt")"
+# The domU's ltt-guest.ko describes its buffers once it loaded (its boot
+# takes a while): wait for lttd to record it, then save the description.
+domu_joined() {
+	ltt-ctl status domu --json 2>/dev/null | tr -d '\n ' >/tmp/status-join.json || return 1
+	grep -q -e '"recording":\[[0-9]' -e '"gone":\[{' /tmp/status-join.json
+}
+e2e_timed domU_join e2e_wait_until 120 "lttd recording the domU's kernel (status guests.recording)" domu_joined
+xenstore-ls -f "/local/domain/$domid/data" >"$E2E_OUT/xenstore-domU-ltt.txt" 2>&1 || true
+e2e_log "domU joined the session: $(grep -o '"guests":{[^}]*}' /tmp/status-join.json | head -c 400)"
 e2e_log "domU is domain $domid (xl create took $create_s s)"
 # Gone when a successful `xl list` no longer names it (Xen lists a domain
 # until it is destroyed). `xl list domU` is not enough: it failed once
