@@ -25,8 +25,8 @@ ltt::session_index sample() {
     ltt::index_channel kernel{
         "kernel", "dom0/kernel", "discard", ltt::event_header_kind::compact, 0, 0, {}, {}};
     kernel.cpus = {{0, "cpu_0", 2, 8192, 300, 11, 0, 120, 700}};
-    s.domains = {{"hypervisor", ltt::layer::xen, 32754, {xen}},
-                 {"dom0", ltt::layer::kernel, 0, {kernel}}};
+    s.domains = {{"hypervisor", ltt::layer::xen, 32754, {xen}, {}},
+                 {"dom0", ltt::layer::kernel, 0, {kernel}, {}}};
     return s;
 }
 
