@@ -30,7 +30,22 @@ constexpr std::uint32_t watch_mask = IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MO
 // must not keep the session from its other work.
 constexpr int max_inotify_reads = 16;
 
-channel_info channel_from(const channel_file& c) {
+// The CPUs whose buffer files a directory holds now.
+std::vector<std::uint32_t> list_buffer_files(const std::filesystem::path& dir) {
+    std::vector<std::uint32_t> cpus;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d)
+        return cpus;
+    while (const dirent* e = ::readdir(d))
+        if (const auto cpu = cpu_of_buffer_file(e->d_name))
+            cpus.push_back(*cpu);
+    ::closedir(d);
+    return cpus;
+}
+
+} // namespace
+
+channel_info channel_info_of(const channel_file& c) {
     channel_info ch;
     ch.name = c.name;
     ch.domain = c.domain;
@@ -53,21 +68,6 @@ channel_info channel_from(const channel_file& c) {
     ch.facilities = c.facilities;
     return ch;
 }
-
-// The CPUs whose buffer files a directory holds now.
-std::vector<std::uint32_t> list_buffer_files(const std::filesystem::path& dir) {
-    std::vector<std::uint32_t> cpus;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d)
-        return cpus;
-    while (const dirent* e = ::readdir(d))
-        if (const auto cpu = cpu_of_buffer_file(e->d_name))
-            cpus.push_back(*cpu);
-    ::closedir(d);
-    return cpus;
-}
-
-} // namespace
 
 directory_source::directory_source(std::filesystem::path dir, producer_kind kind)
     : dir_(std::filesystem::absolute(dir).lexically_normal()), kind_(kind) {
@@ -153,7 +153,7 @@ void directory_source::setup(const requested_geometry& geometry) {
         setup_kernel_geometry(geometry);
     }
     try {
-        channel_ = channel_from(read_channel_file(dir_ / channel_file_name));
+        channel_ = channel_info_of(read_channel_file(dir_ / channel_file_name));
     } catch (const channel_error& e) {
         throw source_error(e.what());
     }

@@ -22,6 +22,7 @@
 #include "mapped_buffer.hpp"
 #include "source.hpp"
 
+#include <lttd/channel_file.hpp>
 #include <lttd/unique_fd.hpp>
 
 #include <filesystem>
@@ -30,6 +31,11 @@
 #include <set>
 
 namespace lttd {
+
+// What a channel.json says, as a channel of the session: where its trace
+// goes (dom0/kernel, domU-<id>/kernel, ust/<name>-<pid>) and its geometry.
+// Also what a domU's description carries (the guests source).
+channel_info channel_info_of(const channel_file& c);
 
 class directory_source final : public source, private subbuf_lender {
 public:

@@ -1,6 +1,7 @@
 #include "guests/guest_source.hpp"
 
 #include "buffer_check.hpp"
+#include "directory_source.hpp"
 
 #include <lttd/directory_layout.hpp>
 
@@ -23,26 +24,6 @@ namespace lttd::guests {
 
 namespace {
 
-channel_info channel_of(const guest_description& d) {
-    const channel_file& c = d.channel;
-    channel_info ch;
-    ch.name = c.name;
-    ch.domain = c.domain;
-    ch.xen_domid = d.domid;
-    ch.domain_name = fmt::format("domU-{}", d.domid);
-    ch.trace_subdir = fmt::format("{}/kernel", ch.domain_name);
-    ch.stream_prefix = "cpu_";
-    ch.producer_pid = c.pid;
-    ch.uuid = c.uuid;
-    ch.tsc_hz = c.tsc_hz;
-    ch.header = c.header;
-    ch.subbuf_order = c.subbuf_order;
-    ch.nr_subbufs_order = c.nr_subbufs_order();
-    ch.mode = c.mode;
-    ch.facilities = c.facilities;
-    return ch;
-}
-
 // The control page is shared with the guest: plain loads and stores
 // through atomic_ref, so the compiler reads each word once.
 template <class T> T load(T& word) {
@@ -54,8 +35,10 @@ template <class T> void store(T& word, T v) {
 
 } // namespace
 
+// The description was validated: a kernel channel whose xen_domid is the
+// guest's, so it is recorded as domU-<id>/kernel like any such channel.
 guest_source::guest_source(guest_description description)
-    : desc_(std::move(description)), channel_(channel_of(desc_)) {}
+    : desc_(std::move(description)), channel_(channel_info_of(desc_.channel)) {}
 
 guest_source::~guest_source() {
     teardown();
