@@ -5,8 +5,10 @@
  * backend hands lttd before any buffer (a file in dom0, a xenstore value in
  * a domU).
  */
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 
 #include "ltt-guest.h"
 
@@ -46,4 +48,25 @@ int ltt_channel_json(char *buf, size_t len)
 	LTT_PUT("]}\n");
 #undef LTT_PUT
 	return n + 1 < len ? (int)n : -ENOSPC;
+}
+
+/*
+ * The text in a new kmalloc()ed buffer of one page (a xenstore value's
+ * limit too), its length in *len; an ERR_PTR on failure.
+ */
+char *ltt_channel_json_alloc(int *len)
+{
+	const size_t size = 4096;
+	char *text = kmalloc(size, GFP_KERNEL);
+	int n;
+
+	if (!text)
+		return ERR_PTR(-ENOMEM);
+	n = ltt_channel_json(text, size);
+	if (n < 0) {
+		kfree(text);
+		return ERR_PTR(n);
+	}
+	*len = n;
+	return text;
 }

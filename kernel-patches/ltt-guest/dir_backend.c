@@ -60,18 +60,12 @@ static void ltt_set_size(struct dentry *d, loff_t size)
 
 static int ltt_dir_channel_changed(void)
 {
-	size_t len = 4096;
 	char *text;
 	int n;
 
-	text = kmalloc(len, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
-	n = ltt_channel_json(text, len);
-	if (n < 0) {
-		kfree(text);
-		return n;
-	}
+	text = ltt_channel_json_alloc(&n);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
 	mutex_lock(&ltt_channel_lock);
 	kfree(ltt_channel_text);
 	ltt_channel_text = text;

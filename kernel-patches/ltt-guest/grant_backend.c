@@ -166,18 +166,12 @@ static void ltt_gg_remove_cpu(struct ltt_guest_cpu *c)
 
 static int ltt_gg_channel_changed(void)
 {
-	size_t len = 4096; /* a xenstore value's limit */
 	char *text;
 	int n;
 
-	text = kmalloc(len, GFP_KERNEL);
-	if (!text)
-		return -ENOMEM;
-	n = ltt_channel_json(text, len);
-	if (n < 0) {
-		kfree(text);
-		return n;
-	}
+	text = ltt_channel_json_alloc(&n);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
 	mutex_lock(&ltt_gg_lock);
 	kfree(ltt_gg_channel);
 	ltt_gg_channel = text;

@@ -78,6 +78,7 @@ void ltt_buffers_put(struct ltt_guest_cpu *c);
 /* channel.c */
 extern u32 ltt_guest_domid; /* this domain's id: 0 in dom0 */
 int ltt_channel_json(char *buf, size_t len);
+char *ltt_channel_json_alloc(int *len);
 
 /* The backend: how the buffers reach lttd. Nothing else depends on it. */
 struct ltt_backend_ops {
