@@ -236,6 +236,8 @@ static int ltt_gg_ready(void)
 	if (!ret)
 		ltt_gg_published = true;
 	mutex_unlock(&ltt_gg_lock);
+	if (!ret)
+		ltt_scribble_start(ltt_gg_ctl);
 	if (ret)
 		pr_err("cannot describe the buffers in xenstore " LTT_GG_XS_DIR
 		       " (%d)\n",
@@ -388,6 +390,7 @@ static void ltt_gg_quiesce(void)
 	unsigned long deadline;
 
 	WRITE_ONCE(ltt_gg_closing, true);
+	ltt_scribble_stop();
 	flush_work(&ltt_gg_work); /* a request in flight sees it done */
 	mutex_lock(&ltt_gg_lock);
 	if (!ltt_gg_published) {
@@ -413,6 +416,7 @@ static void ltt_gg_quiesce(void)
 
 static void ltt_gg_exit(void)
 {
+	ltt_scribble_stop();
 	if (ltt_gg_irq >= 0)
 		unbind_from_irqhandler(ltt_gg_irq, NULL); /* closes the port */
 	ltt_gg_irq = -1;

@@ -13,6 +13,7 @@
  *                 in xenstore (include/ltt/guest_grant.h)
  *   probes.c      the kernel's tracepoints and the kprobes
  *   evtchn.c      the event-channel -> irq statedump and its helpers
+ *   scribble.c    TEST ONLY: a hostile guest scribbling over what dom0 reads
  */
 #ifndef LTT_GUEST_H
 #define LTT_GUEST_H
@@ -74,6 +75,11 @@ int ltt_buffers_get_subbuf(struct ltt_guest_cpu *c, u64 *offset, u64 *size,
 int ltt_buffers_put_subbuf(struct ltt_guest_cpu *c);
 struct ltt_guest_cpu *ltt_buffers_get(unsigned int cpu); /* for open */
 void ltt_buffers_put(struct ltt_guest_cpu *c);
+
+/* scribble.c (test only; both do nothing unless scribble_ms is set) */
+struct ltt_gg_control;
+void ltt_scribble_start(struct ltt_gg_control *ctl);
+void ltt_scribble_stop(void);
 
 /* channel.c */
 extern u32 ltt_guest_domid; /* this domain's id: 0 in dom0 */
