@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
 
-    std::string name, output, mode, subbuf_size, snapshot_output, snapshot_max_size;
+    std::string name, output, mode, subbuf_size, snapshot_output, snapshot_max_size,
+        guest_max_size;
     std::uint32_t subbufs = 0, flush_ms = 0, snapshot_keep = 0;
     std::vector<std::string> facilities, events, sources;
 
@@ -81,6 +82,9 @@ int main(int argc, char** argv) {
                        "keep at most N snapshots under the output (oldest removed first)");
     create->add_option("--snapshot-max-size", snapshot_max_size,
                        "keep at most SIZE bytes of snapshots under the output (e.g. 512M)");
+    create->add_option("--guest-max-size", guest_max_size,
+                       "with --source guests: stop reading a guest once SIZE bytes of its trace "
+                       "are written (default 1G)");
 
     auto* enable = app.add_subcommand("enable", "enable events (EVENT, FACILITY:EVENT, "
                                                 "FACILITY, or '*')");
@@ -143,6 +147,12 @@ int main(int argc, char** argv) {
                     throw CLI::ValidationError(
                         "--snapshot-max-size",
                         fmt::format("`{}` is not a size", snapshot_max_size));
+            }
+            if (!guest_max_size.empty()) {
+                r.guest_max_bytes = lttd::parse_size(guest_max_size);
+                if (!r.guest_max_bytes)
+                    throw CLI::ValidationError("--guest-max-size",
+                                               fmt::format("`{}` is not a size", guest_max_size));
             }
             req = r;
         } else if (enable->parsed()) {

@@ -30,6 +30,7 @@ const std::map<std::string, std::string, std::less<>> key_fields{
     {"enable", "events"},
     {"snapshot-keep", "snapshot_keep"},
     {"snapshot-max-size", "snapshot_max_bytes"},
+    {"guest-max-size", "guest_max_bytes"},
 };
 
 constexpr std::size_t max_line_length = 4096;
@@ -167,7 +168,8 @@ private:
                 current_->events.push_back(std::move(w));
         } else if (key == "output" || key == "mode") {
             req[field->second] = v;
-        } else if (key == "subbuf-size" || key == "snapshot-max-size") {
+        } else if (key == "subbuf-size" || key == "snapshot-max-size" ||
+                   key == "guest-max-size") {
             const auto bytes = parse_size(value);
             if (!bytes)
                 return error(

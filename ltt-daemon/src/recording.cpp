@@ -580,6 +580,7 @@ nlohmann::json recording::shutdown() noexcept {
             trace_->write_index();
         }
         result = summary();
+        final_status_ = status();
     } catch (const std::exception& e) {
         note(fmt::format("shutdown: {}", e.what()));
         result = {{"name", name()}, {"error", e.what()}};

@@ -107,6 +107,10 @@ public:
     // Stops if active, closes the trace, releases the source (destroy,
     // SIGTERM). Never throws.
     nlohmann::json shutdown() noexcept;
+    // status() as it was at the end of shutdown(), after the last drain
+    // (null before): what a guest that left the session had recorded and
+    // refused, for the session's status.
+    const nlohmann::json& final_status() const noexcept { return final_status_; }
     // Bytes written to the trace so far (discard mode).
     std::uint64_t bytes_written() const;
 
@@ -156,6 +160,7 @@ private:
     bool output_failed_ = false;
     std::vector<std::string> snapshots_;
     std::deque<std::string> problems_;
+    nlohmann::json final_status_;
     std::chrono::milliseconds flush_interval_;
 };
 

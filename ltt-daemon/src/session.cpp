@@ -27,9 +27,10 @@ guests::guest_watcher::~guest_watcher() = default;
 
 namespace {
 
-// What one guest may make lttd write in a session: a guest writes its
-// buffers as fast as it likes, packets that pass every check included.
-constexpr std::uint64_t guest_max_bytes = std::uint64_t{1} << 30;
+// What one guest may make lttd write in a session unless `create` says
+// (guest_max_bytes): a guest writes its buffers as fast as it likes,
+// packets that pass every check included.
+constexpr std::uint64_t default_guest_max_bytes = std::uint64_t{1} << 30;
 constexpr std::size_t max_guest_problems = 20;
 constexpr std::size_t max_enable_log = 1000;
 
@@ -87,6 +88,9 @@ session::session(session_config config)
         } else
             sources.push_back(src);
     }
+    if (config_.request.guest_max_bytes && guests_spec_.empty())
+        throw command_error("create: guest_max_bytes (--guest-max-size) limits what the guests "
+                            "source writes; this session has no --source guests");
     if (sources.empty() && !guests_spec_.empty())
         throw command_error("create: --source guests needs a source lttd records in dom0 as "
                             "well (xen, kernel): the clock the guests' traces join is theirs");
@@ -477,14 +481,15 @@ void session::on_flush_timer() {
     for (const auto& p : parts_)
         p->on_flush_timer();
     // A guest's share of the disk is bounded.
+    const std::uint64_t limit = guest_max_bytes();
     std::vector<std::uint32_t> over;
     for (const auto& p : parts_)
-        if (p->description().starts_with("guest ") && p->bytes_written() > guest_max_bytes)
+        if (p->description().starts_with("guest ") && p->bytes_written() > limit)
             over.push_back(p->channel().xen_domid);
     for (const auto domid : over)
         retire_guest(domid, fmt::format("domU {} made lttd write more than {} bytes, the limit "
                                         "for one guest: no longer read",
-                                        domid, guest_max_bytes));
+                                        domid, limit));
 }
 
 bool session::drain_ready() {
@@ -492,6 +497,10 @@ bool session::drain_ready() {
     for (const auto& p : parts_)
         more |= p->drain_ready();
     return more;
+}
+
+std::uint64_t session::guest_max_bytes() const noexcept {
+    return config_.request.guest_max_bytes.value_or(default_guest_max_bytes);
 }
 
 void session::guest_note(std::string message) {
@@ -591,7 +600,7 @@ void session::retire_guest(std::uint32_t domid, const std::string& reason) {
             guest_note(fmt::format("index.json: {}", e.what()));
         }
         log("session {}: {}; drained, unmapped, closed", name(), reason);
-        guests_gone_why_.emplace_back(domid, reason);
+        guests_gone_why_.push_back({domid, reason, (*it)->final_status()});
         guests_gone_.push_back(std::move(*it));
         parts_.erase(it);
         return;
@@ -606,9 +615,30 @@ void session::add_guests(nlohmann::json& status) const {
         if (p->description().starts_with("guest "))
             joined.push_back(p->channel().xen_domid);
     nlohmann::json gone = nlohmann::json::array();
-    for (const auto& [domid, why] : guests_gone_why_)
-        gone.push_back({{"domid", domid}, {"reason", why}});
+    for (const auto& g : guests_gone_why_) {
+        // What it recorded and refused until it left, per vCPU: a hostile
+        // guest's rejected packets stay visible after it is gone.
+        nlohmann::json cpus = nlohmann::json::array();
+        std::uint64_t refused = 0;
+        if (g.final_status.contains("cpus"))
+            for (const auto& c : g.final_status["cpus"]) {
+                nlohmann::json one{{"cpu", c.value("cpu", 0u)}, {"state", c.value("state", "")}};
+                for (const char* k : {"packets_written", "records_written", "packets_refused",
+                                      "consumer_errors", "lost_total"})
+                    if (c.contains(k))
+                        one[k] = c[k];
+                if (c.contains("problem"))
+                    one["problem"] = c["problem"];
+                refused += c.value("packets_refused", std::uint64_t{0});
+                cpus.push_back(std::move(one));
+            }
+        gone.push_back({{"domid", g.domid},
+                        {"reason", g.reason},
+                        {"packets_refused", refused},
+                        {"cpus", cpus}});
+    }
     status["guests"] = {{"source", guests_spec_},
+                        {"max_bytes", guest_max_bytes()},
                         {"recording", joined},
                         {"gone", gone},
                         {"refused", guests_rejected_},

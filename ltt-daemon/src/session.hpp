@@ -78,6 +78,8 @@ private:
     void on_guest_changes(std::vector<guests::guest_change> changes);
     void join_guest(guests::guest_change& change);
     void retire_guest(std::uint32_t domid, const std::string& reason);
+    // What one guest may make lttd write (create's guest_max_bytes, or 1 GiB).
+    std::uint64_t guest_max_bytes() const noexcept;
     void guest_note(std::string message);
     void add_guests(nlohmann::json& status) const;
 
@@ -95,7 +97,14 @@ private:
     // Every enable/disable so far, replayed on a guest that joins.
     std::vector<std::pair<std::vector<std::string>, bool>> enable_log_;
     std::vector<std::unique_ptr<recording>> guests_gone_;
-    std::vector<std::pair<std::uint32_t, std::string>> guests_gone_why_;
+    // Each guest gone: its domid, why, and what its part recorded and
+    // refused (recording::final_status()).
+    struct guest_gone {
+        std::uint32_t domid;
+        std::string reason;
+        nlohmann::json final_status;
+    };
+    std::vector<guest_gone> guests_gone_why_;
     std::deque<std::string> guest_problems_;
     std::uint64_t guests_rejected_ = 0;
 };

@@ -30,6 +30,7 @@ enable = xen/sched kernel/irq
 enable = kernel/sched:sched_switch
 snapshot-keep = 5
 snapshot-max-size = 1G
+guest-max-size = 256M
 
 [session second]
   source = dir:/run/producer   ; comment lines start with # or ;
@@ -50,10 +51,11 @@ output=/var/tmp/second
     EXPECT_EQ(s.create.flush_interval_ms, 500u);
     EXPECT_EQ(s.create.snapshot_keep, 5u);
     EXPECT_EQ(s.create.snapshot_max_bytes, 1ull << 30);
+    EXPECT_EQ(s.create.guest_max_bytes, 256ull << 20);
     EXPECT_EQ(s.events,
               (std::vector<std::string>{"xen/sched", "kernel/irq", "kernel/sched:sched_switch"}));
     const auto& t = c.sessions[1];
-    EXPECT_EQ(t.line, 15u);
+    EXPECT_EQ(t.line, 16u);
     // Not a comment: `;` only starts one at the beginning of a line, so the
     // source is the whole value - and it is not a valid path either way.
     EXPECT_EQ(t.create.sources.front(), "dir:/run/producer   ; comment lines start with # or ;");

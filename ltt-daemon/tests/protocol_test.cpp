@@ -21,7 +21,8 @@ TEST(Protocol, CreateWithEverything) {
     const auto r =
         parse_request(R"({"cmd":"create","name":"s1","output":"/tmp/out","source":"dir:/tmp/src",)"
                       R"("mode":"overwrite","subbuf_size":8192,"subbufs":8,"facilities":["/f"],)"
-                      R"("flush_interval_ms":250,"snapshot_keep":3,"snapshot_max_bytes":1048576})");
+                      R"("flush_interval_ms":250,"snapshot_keep":3,"snapshot_max_bytes":1048576,)"
+                      R"("guest_max_bytes":65536})");
     const auto& c = std::get<create_request>(r);
     EXPECT_EQ(c.name, "s1");
     EXPECT_EQ(c.output, "/tmp/out");
@@ -33,6 +34,7 @@ TEST(Protocol, CreateWithEverything) {
     EXPECT_EQ(c.flush_interval_ms, 250u);
     EXPECT_EQ(c.snapshot_keep, 3u);
     EXPECT_EQ(c.snapshot_max_bytes, 1048576u);
+    EXPECT_EQ(c.guest_max_bytes, 65536u);
     // What the client sends is what the daemon reads.
     const auto again = parse_request(to_json(r).dump());
     EXPECT_EQ(to_json(again), to_json(r));
@@ -87,6 +89,8 @@ TEST(Protocol, BadRequestsSayWhy) {
          "snapshot_keep: 0 is outside"},
         {R"({"cmd":"create","name":"a","output":"/o","source":"xen","snapshot_max_bytes":0})",
          "snapshot_max_bytes: 0 would remove"},
+        {R"({"cmd":"create","name":"a","output":"/o","source":"xen","guest_max_bytes":0})",
+         "guest_max_bytes: 0 would stop"},
         {R"({"cmd":"create","name":"a","output":"/o","source":"xen","snapshot_keep":-1})",
          "snapshot_keep: must be a non-negative integer"},
         {R"({"cmd":"create","name":"a","output":"/o","source":"xen","facilities":"/f"})",

@@ -11,6 +11,8 @@ start_stress a --cpus 2 --rate 8000 --duration 1.0 --subbuf-size 16k --subbufs 8
 start_stress b --cpus 1 --rate 6000 --duration 1.0 --subbuf-size 16k --subbufs 8
 expect_error "needs a source lttd records as well" ctl create u --output "$WORK/out-u" \
     --source ust --facilities "$STRESS_CTF"
+expect_error "this session has no --source guests" ctl create g --output "$WORK/out-g" \
+    --source "$WORK/a" --guest-max-size 64M --facilities "$STRESS_CTF"
 EXPECT_STATUS=2 expect_error "named twice" ctl create d --output "$WORK/out-d" --source "$WORK/a" \
     --source "$WORK/a" --facilities "$STRESS_CTF"
 ctl create s --output "$WORK/out" --source "$WORK/a" --source "$WORK/b" --source ust \

@@ -63,6 +63,11 @@ struct create_request {
     // just written is never removed). Unset: no limit.
     std::optional<std::uint32_t> snapshot_keep;
     std::optional<std::uint64_t> snapshot_max_bytes;
+    // The guests source: at most this many bytes of trace written for one
+    // guest in the session (a guest writes its buffers as fast as it likes,
+    // valid packets included); past it the guest is no longer read. Unset:
+    // 1 GiB.
+    std::optional<std::uint64_t> guest_max_bytes;
 };
 struct enable_request {
     std::string name;

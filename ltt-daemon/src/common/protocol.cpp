@@ -208,6 +208,8 @@ create_request parse_create(fields& f) {
         *r.snapshot_max_bytes == 0)
         fail("snapshot_max_bytes", "0 would remove every snapshot but the last: leave it unset "
                                    "or use snapshot_keep 1");
+    if ((r.guest_max_bytes = f.optional_uint("guest_max_bytes")) && *r.guest_max_bytes == 0)
+        fail("guest_max_bytes", "0 would stop reading every guest at its first packet");
     return r;
 }
 
@@ -315,6 +317,8 @@ nlohmann::json to_json(const request& req) {
                            j["snapshot_keep"] = *r.snapshot_keep;
                        if (r.snapshot_max_bytes)
                            j["snapshot_max_bytes"] = *r.snapshot_max_bytes;
+                       if (r.guest_max_bytes)
+                           j["guest_max_bytes"] = *r.guest_max_bytes;
                    },
                    [&](const enable_request& r) {
                        j["name"] = r.name;
