@@ -156,7 +156,7 @@ rm -rf "$stage" "$stage.libs"
 mkdir -p "$stage/e2e/scenario"
 : >"$stage.libs"
 cp -a "$scenario"/. "$stage/e2e/scenario/"
-cp "$E2E_DIR_GUEST/lib.sh" "$E2E_DIR_GUEST/watchdog.sh" "$stage/e2e/"
+cp "$E2E_DIR_GUEST/lib.sh" "$E2E_DIR_GUEST/watchdog.sh" "$E2E_DIR_GUEST/xl_toolstack.sh" "$stage/e2e/"
 scenario_name=$(basename "$(cd "$scenario" && pwd)")
 
 for spec in "${bins[@]}"; do

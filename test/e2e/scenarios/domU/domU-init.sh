@@ -24,19 +24,24 @@ say() { echo "ltt-domU: $*"; }
 
 work_s=4
 io_lines=50
+# domu_scribble_ms=N (the hostile-guest scenario): ltt-guest.ko scribbles
+# garbage over the memory dom0 reads every N ms (its scribble_ms, test only).
+scribble_ms=0
 # shellcheck disable=SC2013 # the command line is one line of words
 for a in $(cat /proc/cmdline); do
 	case $a in
 	domu_work_s=*) work_s=${a#*=} ;;
 	domu_io_lines=*) io_lines=${a#*=} ;;
+	domu_scribble_ms=*) scribble_ms=${a#*=} ;;
 	esac
 done
 read -r up _ </proc/uptime
 say "init reached, uptime $up s, kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPUs, work ${work_s} s, io lines $io_lines"
 
 # ltt-guest.ko, the module dom0 loads too (built for the same kernel).
-if insmod /ltt-guest.ko 2>/tmp/insmod.err; then
+if insmod /ltt-guest.ko scribble_ms="$scribble_ms" 2>/tmp/insmod.err; then
 	say "ltt-guest loaded"
+	[ "$scribble_ms" = 0 ] || say "ltt-guest scribbling every $scribble_ms ms (test only)"
 else
 	say "ltt-guest insmod failed: $(cat /tmp/insmod.err)"
 fi

@@ -47,31 +47,9 @@ ctl_to() {
 # Kernel warnings to the console as they happen.
 dmesg -n 7
 
-# 1. the toolstack
-mkdir -p /var/lib/xen /var/lib/xenstored /var/run/xen /var/run/xenstored /var/log/xen/console \
-	/var/lock /etc/xen /run/xen
-# dom0's memory is fixed on Xen's command line (dom0_mem=512M,max:512M):
-# no ballooning, the domU takes free memory.
-echo 'autoballoon="off"' >/etc/xen/xl.conf
-e2e_bg_start xenstored xenstored --no-fork --pid-file /var/run/xenstored.pid
-xenstore_up() {
-	kill -0 "$(cat /tmp/e2e-bg-xenstored.pid)" 2>/dev/null ||
-		e2e_fail "xenstored exited: $(cat "$E2E_OUT/xenstored.log")"
-	[ -S /var/run/xenstored/socket ]
-}
-e2e_wait_until 30 "xenstored's socket" xenstore_up
-# to_file FILE CMD...: CMD with its output to FILE (for e2e_timed, whose
-# own line stays on the console).
-to_file() {
-	_to=$1
-	shift
-	"$@" >"$_to" 2>&1
-}
-e2e_timed xen_init_dom0 to_file "$E2E_OUT/xen-init-dom0.log" xen-init-dom0 ||
-	e2e_fail "xen-init-dom0 failed: $(cat "$E2E_OUT/xen-init-dom0.log")"
-e2e_bg_start xenconsoled xenconsoled -i --log=guest --log-dir=/var/log/xen/console --timestamp=guest
-xl info >"$E2E_OUT/xl-info.txt" 2>&1 || e2e_fail "xl info failed: $(cat "$E2E_OUT/xl-info.txt")"
-e2e_log "xl info: $(grep -E '^(virt_caps|free_memory|xen_version)' "$E2E_OUT/xl-info.txt" | tr -s ' ' | tr '\n' ';')"
+# 1. the toolstack (test/e2e/guest/xl_toolstack.sh)
+. /e2e/xl_toolstack.sh
+e2e_xl_toolstack_start
 
 # 2. ltt-guest.ko in dom0, lttd, the session
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -117,14 +95,8 @@ e2e_bg_start vector-check ltt-e2e-vector-check 3600
 e2e_timed xl_create to_file "$E2E_OUT/xl-create.log" timeout "$(e2e_scaled 120)" xl create /tmp/domU.cfg ||
 	e2e_fail "xl create failed: $(tail -n 20 "$E2E_OUT/xl-create.log")"
 create_s=$E2E_LAST_SECONDS
-domid=$(xl domid domU 2>/dev/null) || domid=
-case $domid in
-'' | *[!0-9]*)
-	# Already gone (a quick power-off): xl's monitor log names it.
-	domid=$(sed -n 's/.*Domain \([0-9][0-9]*\) has shut down.*/\1/p' /var/log/xen/xl-domU.log 2>/dev/null | head -n 1)
-	;;
-esac
-[ -n "$domid" ] || e2e_fail "no domid for domU after xl create: $(cat "$E2E_OUT/xl-create.log")"
+e2e_xl_domid domU
+domid=$E2E_DOMID
 xl list >"$E2E_OUT/xl-list-running.txt" 2>&1 || true
 # The domU's xenstore tree names its console and store event channels
 # (console/port, store/port): the host check follows them in Xen's records.
@@ -140,14 +112,7 @@ e2e_timed domU_join e2e_wait_until 120 "lttd recording the domU's kernel (status
 xenstore-ls -f "/local/domain/$domid/data" >"$E2E_OUT/xenstore-domU-ltt.txt" 2>&1 || true
 e2e_log "domU joined the session: $(grep -o '"guests":{[^}]*}' /tmp/status-join.json | head -c 400)"
 e2e_log "domU is domain $domid (xl create took $create_s s)"
-# Gone when a successful `xl list` no longer names it (Xen lists a domain
-# until it is destroyed). `xl list domU` is not enough: it failed once
-# while the domU was still running (5.8 s after xl create, mid-workload).
-domu_gone() {
-	xl list >/tmp/xl-list.txt 2>&1 || return 1
-	! grep -q '^domU ' /tmp/xl-list.txt
-}
-e2e_timed domU_life e2e_wait_until 120 "the domU powering off and being destroyed" domu_gone
+e2e_timed domU_life e2e_wait_until 120 "the domU powering off and being destroyed" e2e_xl_gone domU
 life_s=$E2E_LAST_SECONDS
 vc_rc=0
 e2e_bg_stop vector-check TERM || vc_rc=$?
