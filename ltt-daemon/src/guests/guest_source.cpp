@@ -66,7 +66,7 @@ void guest_source::setup(const requested_geometry& geometry) {
     try {
         packet_body_check check(channel_);
     } catch (const body_check_error& e) {
-        throw source_error(fmt::format("{}: refused: {}", description(), e.what()));
+        throw source_error(fmt::format("domU {}: {}", desc_.domid, e.what()));
     }
     dev_ = std::make_unique<grant_device>();
     const std::uint32_t ctl_ref = desc_.control_ref;
