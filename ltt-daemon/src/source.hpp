@@ -62,6 +62,11 @@ struct channel_info {
     std::uint32_t nr_subbufs_order = 0;
     ltt::ring_mode mode = ltt::ring_mode::discard;
     std::vector<ltt::facility_slot> facilities; // in channel order, with checksums
+    // The producer may write anything into its buffers at any time (a
+    // domU): every packet's events are walked before it is written
+    // (packet_body_check.hpp). Off for memory lttd trusts (Xen, directories):
+    // the walk costs a pass over every byte.
+    bool untrusted_bodies = false;
 
     std::uint64_t subbuf_size() const noexcept { return std::uint64_t{1} << subbuf_order; }
     std::uint32_t subbuf_count() const noexcept { return 1u << nr_subbufs_order; }

@@ -10,6 +10,8 @@ namespace lttd {
 trace_output::trace_output(std::filesystem::path root, const channel_info& channel,
                            std::string metadata, trace_identity identity, crash_guard* guard)
     : root_(std::move(root)), channel_(channel), identity_(std::move(identity)), guard_(guard) {
+    if (channel_.untrusted_bodies)
+        body_check_.emplace(channel_); // body_check_error: the source refuses such channels first
     ltt::trace_writer_options opt;
     opt.root = root_;
     opt.subdir = channel_.trace_subdir;
@@ -87,6 +89,12 @@ std::optional<std::string> trace_output::write_packet(std::uint32_t cpu,
         if (h.events_discarded < s.events_discarded)
             return refuse(fmt::format("loss count {} below the previous packet's {}",
                                       h.events_discarded, s.events_discarded));
+    }
+    if (body_check_) {
+        if (auto why = body_check_->check(packet))
+            return refuse(*why);
+        // The count the producer claims is its memory too; the walk's is true.
+        records = body_check_->last_records();
     }
     try {
         writer_->write_packet(cpu, packet, records);

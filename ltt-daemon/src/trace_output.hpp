@@ -6,12 +6,14 @@
 // <root>/index.json. Before a packet is written its header is checked
 // against the channel and the stream's previous packet (uuid, stream, CPU,
 // sizes, sequence number and time order, loss count never decreasing):
-// memory lttd does not own must not make the trace unreadable.
+// memory lttd does not own must not make the trace unreadable. For channels
+// with untrusted_bodies its events are walked too (packet_body_check.hpp).
 #pragma once
 
 #include "buffer_consumer.hpp"
 #include "crash_guard.hpp"
 #include "index_book.hpp"
+#include "packet_body_check.hpp"
 #include "source.hpp"
 
 #include <ltt/trace_writer.hpp>
@@ -79,6 +81,7 @@ private:
     trace_identity identity_;
     crash_guard* guard_;
     std::unique_ptr<ltt::trace_writer> writer_;
+    std::optional<packet_body_check> body_check_; // untrusted_bodies channels only
     std::map<std::uint32_t, stream_state> streams_;
     bool closed_ = false;
 };

@@ -2,6 +2,7 @@
 
 #include "buffer_check.hpp"
 #include "directory_source.hpp"
+#include "packet_body_check.hpp"
 
 #include <lttd/directory_layout.hpp>
 
@@ -37,8 +38,11 @@ template <class T> void store(T& word, T v) {
 
 // The description was validated: a kernel channel whose xen_domid is the
 // guest's, so it is recorded as domU-<id>/kernel like any such channel.
+// The guest writes its buffers as it likes: its packets' bodies are checked.
 guest_source::guest_source(guest_description description)
-    : desc_(std::move(description)), channel_(channel_info_of(desc_.channel)) {}
+    : desc_(std::move(description)), channel_(channel_info_of(desc_.channel)) {
+    channel_.untrusted_bodies = true;
+}
 
 guest_source::~guest_source() {
     teardown();
@@ -57,6 +61,13 @@ void guest_source::setup(const requested_geometry& geometry) {
         throw source_error(fmt::format("{}: the guest records in {} mode, the session in {}",
                                        description(), to_string(channel_.mode),
                                        to_string(*geometry.mode)));
+    // Before anything is mapped: a packet whose events lttd cannot decode
+    // could not be checked, so such a guest is not recorded at all.
+    try {
+        packet_body_check check(channel_);
+    } catch (const body_check_error& e) {
+        throw source_error(fmt::format("domU {}: {}", desc_.domid, e.what()));
+    }
     dev_ = std::make_unique<grant_device>();
     const std::uint32_t ctl_ref = desc_.control_ref;
     control_ = grant_mapping(*dev_, desc_.domid, {&ctl_ref, 1}, true, "the control page");
