@@ -236,8 +236,6 @@ static int ltt_gg_ready(void)
 	if (!ret)
 		ltt_gg_published = true;
 	mutex_unlock(&ltt_gg_lock);
-	if (!ret)
-		ltt_scribble_start(ltt_gg_ctl);
 	if (ret)
 		pr_err("cannot describe the buffers in xenstore " LTT_GG_XS_DIR
 		       " (%d)\n",
@@ -293,6 +291,10 @@ static void ltt_gg_do_requests(struct work_struct *work)
 	WRITE_ONCE(ctl->done_seq, seq);
 	ltt_gg_done_seq = seq;
 	notify_remote_via_irq(ltt_gg_irq);
+	/* dom0 has mapped and checked the buffers (its first request comes
+	 * after that): from now on a test's scribbling races its consumer */
+	if (!READ_ONCE(ltt_gg_closing))
+		ltt_scribble_start(ctl);
 }
 
 static irqreturn_t ltt_gg_interrupt(int irq, void *dev_id)
@@ -390,8 +392,9 @@ static void ltt_gg_quiesce(void)
 	unsigned long deadline;
 
 	WRITE_ONCE(ltt_gg_closing, true);
-	ltt_scribble_stop();
 	flush_work(&ltt_gg_work); /* a request in flight sees it done */
+	/* after the flush: no request can start the scribbling again */
+	ltt_scribble_stop();
 	mutex_lock(&ltt_gg_lock);
 	if (!ltt_gg_published) {
 		mutex_unlock(&ltt_gg_lock);

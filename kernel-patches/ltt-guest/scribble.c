@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * scribble.c - a hostile guest, for testing dom0's lttd only: with
- * scribble_ms=N (N > 0) the module, once it has handed its buffers to
- * dom0, writes random bytes into the memory dom0 reads every N ms, racing
- * dom0's consumer: packet bodies and headers, the loss counters and slot
+ * scribble_ms=N (N > 0) the module, once dom0 has mapped its buffers (its
+ * first request), writes random bytes into the memory dom0 reads every N ms,
+ * racing dom0's consumer: packet bodies and headers, the loss counters and slot
  * counts, the write position, the consumer page, and the answers on the
  * control page. A guest owns that memory and may write anything into it at
  * any time; lttd must validate all of it (issue 16, e2e scenario
@@ -108,7 +108,7 @@ static void ltt_scribble_round(struct work_struct *work)
 				      msecs_to_jiffies(scribble_ms));
 }
 
-/* The buffers are described to dom0 (ctl: the control page, or NULL). */
+/* dom0 reads the buffers (ctl: the control page, or NULL); once. */
 void ltt_scribble_start(struct ltt_gg_control *ctl)
 {
 	if (!scribble_ms || ltt_scribble_running)
