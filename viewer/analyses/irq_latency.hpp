@@ -33,6 +33,20 @@
 // after the others and then writes the statedump), after the guest's trace
 // ended, trace ended before the handler, guest not traced.
 //
+// Guests other than dom0: a PV domU whose kernel trace is in the session
+// (domU-<id>/kernel/, which dom0's lttd records through the domU's grants)
+// is followed like dom0, per domid, on its own vCPU numbering (a guest
+// kernel's CPU is its vCPU): Xen's virqs (timer), the domU's IPIs
+// (ipi/loopback) and the notifications of dom0's backends (console,
+// xenstore, lttd: interdomain), to the handlers its own statedump names.
+// Its trace covers only part of its life (ltt-guest loads late in its
+// boot and unloads before its power-off): coverage counts, per domain and
+// origin, the interrupts set pending while the guest's trace showed every
+// stage ("while traced") and which share of those reached the handler,
+// and the chains that ended early are counted per domain, origin and
+// reason. test/e2e/scenarios/domU/domU_irq_chains.py recomputes the
+// domU's chains from babeltrace2's output.
+//
 // A trace without Xen's per-interrupt events (xentrace's `-e all` records
 // none) still has wakes: each chain then starts when the guest vCPU is
 // woken and ends at the first handler it runs (stages schedule, dispatch,
