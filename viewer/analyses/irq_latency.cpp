@@ -24,8 +24,10 @@ std::string_view to_string(irq_latency::origin o) {
         return "pirq";
     case irq_latency::origin::interdomain:
         return "interdomain";
-    case irq_latency::origin::other:
-        return "virq/ipi";
+    case irq_latency::origin::own_send:
+        return "ipi/loopback";
+    case irq_latency::origin::virq:
+        return "virq";
     case irq_latency::origin::wake:
         return "wake";
     }
@@ -129,6 +131,7 @@ void irq_latency::on_event(const event& e) {
         } else if (c.send.is(e)) {
             cpu.have_send = true;
             cpu.t_send = e.ts;
+            cpu.send_domid = static_cast<std::uint32_t>(c.send.u(e, 0));
         } else if (c.set_pending.is(e)) {
             on_set_pending(e);
         } else if (c.runstate.is(e)) {
@@ -161,10 +164,12 @@ void irq_latency::on_set_pending(const event& e) {
         ch.vector = h.vector;
         ch.pirq = cpu.pirq;
     } else if (cpu.have_send) {
-        ch.from = origin::interdomain;
+        // Xen sets the notified port pending inside the send hypercall:
+        // the next set_pending on this CPU.
+        ch.from = cpu.send_domid == domid ? origin::own_send : origin::interdomain;
         ch.t_origin = cpu.t_send;
     } else {
-        ch.from = origin::other;
+        ch.from = origin::virq;
         ch.t_origin = e.ts;
     }
     cpu.have_send = false;
@@ -172,7 +177,7 @@ void irq_latency::on_set_pending(const event& e) {
     if (guest_traced_.contains(domid) && !guest_recording(domid, vcpu)) {
         // The guest's trace has not begun (or its probes are not all
         // attached yet): its upcall and handler may be missing.
-        ended_early(ch, "before the guest's trace began");
+        ended_early(ch, "before the guest's trace began", true);
         return;
     }
     if (const auto it = port_irq_.find(key); it != port_irq_.end()) {
@@ -238,7 +243,8 @@ void irq_latency::on_runstate(const event& e) {
         if (w.t_handler && !w.t_handler_exit)
             complete(w); // the previous one ended at its handler's entry
         else if (w.t_runnable && !w.t_handler)
-            ++ended_reduced_["woken, blocked again without running a handler"];
+            ++ended_reduced_[{v.first, origin::wake,
+                              "woken, blocked again without running a handler"}];
         w = chain{};
         w.from = origin::wake;
         w.domid = v.first;
@@ -255,7 +261,8 @@ void irq_latency::on_runstate(const event& e) {
             if (it->second.t_handler)
                 complete(it->second);
             else if (it->second.t_running)
-                ++ended_reduced_["woken, blocked again without running a handler"];
+                ++ended_reduced_[{v.first, origin::wake,
+                                  "woken, blocked again without running a handler"}];
             woken_.erase(it);
         }
     }
@@ -361,6 +368,7 @@ void irq_latency::on_guest(const event& e) {
     }
     if (c.handler_exit.is(e)) {
         seen_handler_exit_ = true;
+        has_handler_exits_.insert(domid);
         const auto irq = static_cast<std::int32_t>(c.handler_exit.s(e, 0));
         if (const auto it = by_vcpu_.find(v); it != by_vcpu_.end()) {
             for (const chain_id id : it->second) {
@@ -404,13 +412,13 @@ void irq_latency::on_loss(const event& e) {
         woken_.erase({*s.domid, e.cpu});
 }
 
-void irq_latency::end_chain(chain_id id, const std::string& reason) {
+void irq_latency::end_chain(chain_id id, const std::string& reason, bool outside_trace) {
     const auto it = open_.find(id);
     if (it == open_.end())
         return;
-    ended_early(it->second.ch, reason);
+    ended_early(it->second.ch, reason, outside_trace);
     for (const chain& f : it->second.coalesced)
-        ended_early(f, reason);
+        ended_early(f, reason, outside_trace);
     forget(id);
 }
 
@@ -453,9 +461,11 @@ void irq_latency::forget(chain_id id) {
     open_.erase(id);
 }
 
-void irq_latency::ended_early(const chain& ch, const std::string& reason) {
-    ++ended_full_[reason];
-    ++coverage_[{ch.domid, ch.from}].ended;
+void irq_latency::ended_early(const chain& ch, const std::string& reason, bool outside_trace) {
+    ++ended_full_[{ch.domid, ch.from, reason}];
+    coverage& cov = coverage_[{ch.domid, ch.from}];
+    ++cov.ended;
+    cov.outside += outside_trace ? 1 : 0;
 }
 
 void irq_latency::complete(chain& ch, bool coalesced) {
@@ -487,7 +497,7 @@ void irq_latency::complete(chain& ch, bool coalesced) {
         // previous one; if a broken time base made one, it counts as zero
         // and the audit reports it.
         const std::uint64_t end = std::max(*ends[i], prev);
-        if (i != static_cast<int>(stage::xen) || ch.from != origin::other)
+        if (i != static_cast<int>(stage::xen) || ch.from != origin::virq)
             g.stages[i].add(end - prev);
         prev = end;
     }
@@ -510,15 +520,22 @@ result irq_latency::finish() {
         left.push_back(id);
     for (const chain_id id : left) {
         const chain& ch = open_.at(id).ch;
-        if (ch.t_handler && !ch.t_handler_exit)
-            complete_open(id); // the trace has no handler exits (or ended inside one)
-        else if (!guest_traced_.contains(ch.domid))
-            end_chain(id, "guest kernel not traced");
-        else if (const auto last = guest_last_.find(ch.domid);
-                 last == guest_last_.end() || *ch.t_pending > last->second)
-            end_chain(id, "after the guest's trace ended");
-        else
+        if (ch.t_handler && !ch.t_handler_exit) {
+            // A trace without handler exits: chains end at the handler's
+            // entry. One with them that ended inside the handler: its time
+            // to the entry is not a total like the others'.
+            if (has_handler_exits_.contains(ch.domid))
+                end_chain(id, "trace ended inside the handler");
+            else
+                complete_open(id);
+        } else if (!guest_traced_.contains(ch.domid)) {
+            end_chain(id, "guest kernel not traced", true);
+        } else if (const auto last = guest_last_.find(ch.domid);
+                   last == guest_last_.end() || *ch.t_pending > last->second) {
+            end_chain(id, "after the guest's trace ended", true);
+        } else {
             end_chain(id, "trace ended before the handler");
+        }
     }
     for (auto& [v, ch] : woken_) {
         if (ch.t_handler)
@@ -568,12 +585,15 @@ result irq_latency::finish() {
                       {"chains", "chains", unit::count},  {"p50", "p50", unit::time},
                       {"p95", "p95", unit::time},         {"p99", "p99", unit::time},
                       {"max", "max", unit::time}};
+    // An interrupt's rows are per origin too: a port can be notified by
+    // another domain and by Xen, whose chains have different stages.
     table stages{"stages", "Per stage", {}, {}, {}};
     stages.columns = {{"domid", "dom", unit::id},         {"irq", "irq", unit::id},
-                      {"handler", "handler", unit::text}, {"stage", "stage", unit::text},
-                      {"count", "count", unit::count},    {"mean", "mean", unit::time},
-                      {"p50", "p50", unit::time},         {"p95", "p95", unit::time},
-                      {"p99", "p99", unit::time},         {"max", "max", unit::time}};
+                      {"handler", "handler", unit::text}, {"origin", "origin", unit::text},
+                      {"stage", "stage", unit::text},     {"count", "count", unit::count},
+                      {"mean", "mean", unit::time},       {"p50", "p50", unit::time},
+                      {"p95", "p95", unit::time},         {"p99", "p99", unit::time},
+                      {"max", "max", unit::time}};
     const auto opt = [](std::optional<std::uint64_t> v) -> cell {
         return v ? cell(*v) : cell(std::monostate{});
     };
@@ -585,28 +605,30 @@ result irq_latency::finish() {
                                        {{"domid", "dom", unit::id},
                                         {"irq", "irq", unit::id},
                                         {"handler", "handler", unit::text},
+                                        {"origin", "origin", unit::text},
                                         {"series", "of", unit::text}});
     for (auto& [key, g] : groups) {
         const auto& [domid, irq, name, from] = key;
+        const std::string from_name(to_string(from));
         g.total.finish();
         if (histograms_)
-            add_histogram(histograms, {std::uint64_t{domid}, irq_cell(irq), name, "total"}, g.total,
+            add_histogram(histograms,
+                          {std::uint64_t{domid}, irq_cell(irq), name, from_name, "total"}, g.total,
                           context_.freq_hz);
-        by_irq.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name,
-                               std::string(to_string(from)), g.chains, opt(g.total.percentile(50)),
-                               opt(g.total.percentile(95)), opt(g.total.percentile(99)),
-                               opt(g.total.max())});
+        by_irq.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name, from_name, g.chains,
+                               opt(g.total.percentile(50)), opt(g.total.percentile(95)),
+                               opt(g.total.percentile(99)), opt(g.total.max())});
         for (int i = 0; i < static_cast<int>(stage::count); ++i) {
             duration_set& d = g.stages[i];
             if (d.empty())
                 continue;
             d.finish();
             if (histograms_)
-                add_histogram(
-                    histograms,
-                    {std::uint64_t{domid}, irq_cell(irq), name, std::string(stage_names[i])}, d,
-                    context_.freq_hz);
-            stages.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name,
+                add_histogram(histograms,
+                              {std::uint64_t{domid}, irq_cell(irq), name, from_name,
+                               std::string(stage_names[i])},
+                              d, context_.freq_hz);
+            stages.rows.push_back({std::uint64_t{domid}, irq_cell(irq), name, from_name,
                                    std::string(stage_names[i]), std::uint64_t{d.count()}, d.mean(),
                                    opt(d.percentile(50)), opt(d.percentile(95)),
                                    opt(d.percentile(99)), opt(d.max())});
@@ -620,22 +642,36 @@ result irq_latency::finish() {
                    {"chained", "to the handler", unit::count},
                    {"coalesced", "of which coalesced", unit::count},
                    {"ended_early", "ended early", unit::count},
-                   {"chained_pct", "followed %", unit::percent}};
+                   {"chained_pct", "followed %", unit::percent},
+                   {"traced", "while traced", unit::count},
+                   {"traced_pct", "followed % of those", unit::percent}};
+    const auto pct = [](std::uint64_t part, std::uint64_t whole) -> cell {
+        return whole == 0 ? cell(std::monostate{})
+                          : cell(100.0 * static_cast<double>(part) / static_cast<double>(whole));
+    };
     if (full)
         for (const auto& [key, n] : coverage_)
             cov.rows.push_back({std::uint64_t{key.first}, std::string(to_string(key.second)),
                                 n.interrupts, n.chained, n.coalesced, n.ended,
-                                n.interrupts == 0 ? cell(std::monostate{})
-                                                  : cell(100.0 * static_cast<double>(n.chained) /
-                                                         static_cast<double>(n.interrupts))});
+                                pct(n.chained, n.interrupts), n.interrupts - n.outside,
+                                pct(n.chained, n.interrupts - n.outside)});
     cov.notes.push_back("every interrupt set pending for a guest: followed to its handler "
                         "(coalesced ones to the handler run that served their port), or ended "
                         "early for the reason the next table gives");
+    cov.notes.push_back("while traced: set pending while the guest's trace showed every stage "
+                        "(from its first handle_port or statedump to its last event); a domU's "
+                        "trace covers only part of its life (ltt-guest loads late in its boot "
+                        "and unloads before its power-off)");
 
     table early{"ended_early", "Chains that ended early", {}, {}, {}};
-    early.columns = {{"reason", "reason", unit::text}, {"count", "count", unit::count}};
-    for (const auto& [reason, n] : ended)
-        early.rows.push_back({reason, n});
+    early.columns = {{"domid", "dom", unit::id},
+                     {"origin", "origin", unit::text},
+                     {"reason", "reason", unit::text},
+                     {"count", "count", unit::count}};
+    for (const auto& [key, n] : ended) {
+        const auto& [domid, from, reason] = key;
+        early.rows.push_back({std::uint64_t{domid}, std::string(to_string(from)), reason, n});
+    }
 
     table worst_t{"worst", "Worst chains", {}, {}, {}};
     worst_t.columns = {{"domid", "dom", unit::id},     {"vcpu", "vcpu", unit::id},
@@ -664,7 +700,7 @@ result irq_latency::finish() {
             ch.t_handler_exit};
         std::uint64_t prev = ch.t_origin;
         for (std::size_t i = 0; i < ends.size(); ++i) {
-            if (!ends[i] || (i == 0 && ch.from == origin::other)) {
+            if (!ends[i] || (i == 0 && ch.from == origin::virq)) {
                 row.emplace_back(std::monostate{});
                 continue;
             }

@@ -5,8 +5,11 @@
 //
 //   origin          the physical IRQ entering Xen (irq_entry, with
 //                   irq_guest_pirq naming the domain's pirq and port), or
-//                   another domain's evtchn_send (an interdomain event), or
-//                   neither (a virq or IPI: the chain starts at set_pending)
+//                   an evtchn_send: another domain's (interdomain) or the
+//                   domain's own (ipi/loopback: a PV guest sends its IPIs,
+//                   and a channel may have both ends in one domain, like
+//                   dom0's xenstored and xenbus), or neither (a virq Xen
+//                   raises itself: the chain starts at set_pending)
 //   xen       ->    evtchn_set_pending: the port is pending for the vCPU
 //   wake      ->    runstate_change blocked -> runnable (if it was blocked)
 //   schedule  ->    runstate_change -> running (if it was not running)
@@ -29,6 +32,20 @@
 // first handle_port or statedump event: ltt-guest attaches the port's probe
 // after the others and then writes the statedump), after the guest's trace
 // ended, trace ended before the handler, guest not traced.
+//
+// Guests other than dom0: a PV domU whose kernel trace is in the session
+// (domU-<id>/kernel/, which dom0's lttd records through the domU's grants)
+// is followed like dom0, per domid, on its own vCPU numbering (a guest
+// kernel's CPU is its vCPU): Xen's virqs (timer), the domU's IPIs
+// (ipi/loopback) and the notifications of dom0's backends (console,
+// xenstore, lttd: interdomain), to the handlers its own statedump names.
+// Its trace covers only part of its life (ltt-guest loads late in its
+// boot and unloads before its power-off): coverage counts, per domain and
+// origin, the interrupts set pending while the guest's trace showed every
+// stage ("while traced") and which share of those reached the handler,
+// and the chains that ended early are counted per domain, origin and
+// reason. test/e2e/scenarios/domU/domU_irq_chains.py recomputes the
+// domU's chains from babeltrace2's output.
 //
 // A trace without Xen's per-interrupt events (xentrace's `-e all` records
 // none) still has wakes: each chain then starts when the guest vCPU is
@@ -62,11 +79,11 @@ public:
     void on_event(const event& e) override;
     result finish() override;
 
-    enum class origin : std::uint8_t { pirq, interdomain, other, wake };
+    enum class origin : std::uint8_t { pirq, interdomain, own_send, virq, wake };
     enum class stage : std::uint8_t { xen, wake, schedule, upcall, dispatch, handler, count };
 
     struct chain {
-        origin from = origin::other;
+        origin from = origin::virq;
         std::uint32_t domid = 0, vcpu = 0, port = 0;
         std::int32_t xen_irq = -1;
         std::uint32_t vector = 0, pirq = 0;
@@ -93,6 +110,7 @@ private:
         std::uint32_t pirq_domid = 0, pirq = 0, pirq_port = 0;
         bool have_send = false;
         std::uint64_t t_send = 0;
+        std::uint32_t send_domid = 0;
     };
     using port_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, port)
     using vcpu_key = std::pair<std::uint32_t, std::uint32_t>; // (domid, vcpu)
@@ -111,11 +129,13 @@ private:
     void on_loss(const event& e);
     bool guest_recording(std::uint32_t domid, std::uint32_t vcpu) const;
     void complete(chain& c, bool coalesced = false);
-    void ended_early(const chain& c, const std::string& reason);
+    // outside_trace: set pending while the guest's trace did not show every
+    // stage (before it began, after it ended, or not traced at all).
+    void ended_early(const chain& c, const std::string& reason, bool outside_trace = false);
     // Completes an open chain and the interrupts coalesced into it, and
     // forgets it.
     void complete_open(chain_id id);
-    void end_chain(chain_id id, const std::string& reason);
+    void end_chain(chain_id id, const std::string& reason, bool outside_trace = false);
     // Removes an open chain and every index that points at it.
     void forget(chain_id id);
 
@@ -143,6 +163,7 @@ private:
     std::uint64_t first_ts_ = 0; // the worst chains' start times are since it
     bool seen_set_pending_ = false;
     bool seen_handler_exit_ = false;
+    std::set<std::uint32_t> has_handler_exits_; // domids whose trace records irq_handler_exit
     bool seen_upcall_ = false;
 
     struct group {
@@ -153,10 +174,17 @@ private:
     // (domid, irq, handler name, origin) -> figures, for full and reduced
     // chains apart (the name may be all there is: ftrace gives no port).
     std::map<std::tuple<std::uint32_t, std::int32_t, std::string, origin>, group> full_, reduced_;
-    std::map<std::string, std::uint64_t> ended_full_, ended_reduced_;
-    // Per domain and origin: what became of every interrupt set pending.
+    // (domid, origin, reason) -> chains that ended early: per domain, since
+    // each guest's trace has a window of its own (a domU's ltt-guest loads
+    // late in its boot and unloads before its power-off).
+    using ended_key = std::tuple<std::uint32_t, origin, std::string>;
+    std::map<ended_key, std::uint64_t> ended_full_, ended_reduced_;
+    // Per domain and origin: what became of every interrupt set pending;
+    // outside: those set pending while the guest's trace did not show
+    // every stage, so that what was followed can be told against what
+    // could be.
     struct coverage {
-        std::uint64_t interrupts = 0, chained = 0, coalesced = 0, ended = 0;
+        std::uint64_t interrupts = 0, chained = 0, coalesced = 0, ended = 0, outside = 0;
     };
     std::map<std::pair<std::uint32_t, origin>, coverage> coverage_;
     std::vector<std::pair<std::uint64_t, chain>> worst_full_, worst_reduced_;
