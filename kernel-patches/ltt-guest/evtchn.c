@@ -9,8 +9,8 @@
  * handler as /proc/interrupts does. What a port stands for (pirq, virq,
  * ipi, interdomain) lives in drivers/xen/events/events_base.c's private
  * struct irq_info; the irq chip's name says most of it, and a mirror of
- * the struct as Linux 6.1 lays it out gives the rest - used only when the
- * entry it reads names this very irq and port, so a kernel with another
+ * the struct as Debian's Linux 6.1 lays it out gives the rest - used only when
+ * the entry it reads names this very irq and port, so a kernel with another
  * layout gets "unbound"/0 there, never garbage.
  */
 #define pr_fmt(fmt) "ltt-guest: " fmt
@@ -19,25 +19,36 @@
 #include <linux/irqdesc.h>
 #include <linux/interrupt.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <xen/events.h>
 
 #include "ltt-guest.h"
 #include "xen_evtchn.h"
 
-/* struct irq_info of drivers/xen/events/events_base.c, Linux 6.1 */
+/*
+ * struct irq_info of drivers/xen/events/events_base.c as Debian 12's Linux
+ * 6.1 (6.1.192) has it: 6.1.y since 6.1.60 carries the rcu_work (the event
+ * lock replaced by RCU), the short type with the mask and active bytes, and
+ * the per-irq lock. (The 6.1.0 layout this mirror first had, without them,
+ * made every per-CPU virq/IPI port read as unbound on cpu 0.)
+ */
 struct ltt_xen_irq_info {
 	struct list_head list;
 	struct list_head eoi_list;
+	struct rcu_work rwork;
 	short refcnt;
 	u8 spurious_cnt;
 	u8 is_accounted;
-	int type; /* enum xen_irq_type */
+	short type; /* enum xen_irq_type */
+	u8 mask_reason;
+	u8 is_active;
 	unsigned int irq;
 	u32 evtchn;
 	unsigned short cpu;
 	unsigned short eoi_cpu;
 	unsigned int irq_epoch;
 	u64 eoi_time;
+	raw_spinlock_t lock;
 	union {
 		unsigned short virq;
 		int ipi;
@@ -73,6 +84,7 @@ static const struct ltt_xen_irq_info *ltt_info(unsigned int irq, u32 port)
 	info = irq_get_chip_data(irq);
 	if (!info || READ_ONCE(info->irq) != irq ||
 	    (port && READ_ONCE(info->evtchn) != port) ||
+	    READ_ONCE(info->type) < 0 ||
 	    READ_ONCE(info->type) > LTT_XEN_IRQ_TYPE_EVTCHN)
 		return NULL;
 	return info;

@@ -253,6 +253,17 @@ def check_statedump(kevents, interrupts, problems, res):
         if not chip.startswith("xen-"):
             problems.append("statedump: irq %s is on chip %s in /proc/interrupts, not a Xen one"
                             % (irq, chip))
+        # A per-CPU irq is a virq or an IPI bound to the CPU its handler's
+        # name ends with (timer1, resched1...): what ltt-guest reads from
+        # the kernel's private irq_info, checked against /proc/interrupts.
+        per_cpu = re.match(r"^(timer|resched|callfunc|callfuncsingle|irqwork|spinlock)(\d+)$",
+                           names[0] if names else "")
+        if chip == "xen-percpu" and f.get("type") not in ("virq", "ipi"):
+            problems.append("statedump: per-CPU irq %s (%s) has type %s, not virq or ipi"
+                            % (irq, names, f.get("type")))
+        elif per_cpu and f.get("cpu") != int(per_cpu.group(2)):
+            problems.append("statedump: irq %s (%s) is bound to cpu %s, its name says %s"
+                            % (irq, names, f.get("cpu"), per_cpu.group(2)))
         if name and (not names or names[0] != name):
             problems.append("statedump: irq %s is `%s`, /proc/interrupts says %s"
                             % (irq, name, names))
