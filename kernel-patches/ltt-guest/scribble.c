@@ -31,6 +31,13 @@ MODULE_PARM_DESC(scribble_ms, "TEST ONLY: scribble garbage over the buffers "
 
 /* Writes per round, so one round hits several places. */
 #define LTT_SCRIBBLE_WRITES 8
+/*
+ * The positions are left alone for this many rounds, then hit about once
+ * in 64 tries: a garbage position makes dom0 give the buffer up (what it
+ * must do), after which nothing else of it is read; the packets' checks
+ * get their turn first.
+ */
+#define LTT_SCRIBBLE_SAFE_ROUNDS 500
 
 static struct ltt_gg_control *ltt_scribble_ctl;
 static struct delayed_work ltt_scribble_work;
@@ -51,6 +58,8 @@ static void ltt_scribble_once(struct ltt_guest_cpu *c)
 	struct ltt_buf_slot *slots = ltt_ctl_slots(ctl);
 	u32 nr_subbufs = c->buf.nr_subbufs;
 	u32 r = get_random_u32();
+	bool positions = ltt_scribble_rounds >= LTT_SCRIBBLE_SAFE_ROUNDS &&
+			 get_random_u32() % 64 == 0;
 	u64 off;
 
 	switch (r % 16) {
@@ -75,7 +84,8 @@ static void ltt_scribble_once(struct ltt_guest_cpu *c)
 			(u8 *)&slots[get_random_u32() % nr_subbufs].records, 8);
 		break;
 	case 13: /* dom0's position, on the consumer page */
-		ltt_scribble_bytes(mem + l->cons_offset, 8);
+		if (positions)
+			ltt_scribble_bytes(mem + l->cons_offset, 8);
 		break;
 	case 14: /* the answers dom0 waits for */
 		if (ltt_scribble_ctl) {
@@ -86,8 +96,8 @@ static void ltt_scribble_once(struct ltt_guest_cpu *c)
 				sizeof(ltt_scribble_ctl->flush_result));
 		}
 		break;
-	default: /* the write position, now and then */
-		if (get_random_u32() % 8 == 0)
+	default: /* the write position */
+		if (positions)
 			ltt_scribble_bytes((u8 *)&ctl->offset, 8);
 		break;
 	}
