@@ -70,6 +70,11 @@ result event_counts::finish() {
                     {"rate", "rate", unit::rate},
                     {"lost_events", "lost", unit::count},
                     {"lost_packets", "lost packets", unit::count}};
+    // Every trace read is listed, one with no event too (a guest that
+    // wrote no packet): in order of first event, then the silent ones.
+    for (const source_info* s : context_.sources)
+        if (s != nullptr && source_index_.try_emplace(s, sources_.size()).second)
+            sources_.push_back(s);
     for (std::size_t index = 0; index < sources_.size(); ++index) {
         const source_info* s = sources_[index];
         per_cpu total;
