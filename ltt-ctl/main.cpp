@@ -54,8 +54,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.1, 3600.0))
         ->capture_default_str();
 
-    std::string name, output, mode, subbuf_size, snapshot_output, snapshot_max_size,
-        guest_max_size;
+    std::string name, output, mode, subbuf_size, snapshot_output, snapshot_max_size, guest_max_size;
     std::uint32_t subbufs = 0, flush_ms = 0, snapshot_keep = 0;
     std::vector<std::string> facilities, events, sources;
 

@@ -168,8 +168,7 @@ private:
                 current_->events.push_back(std::move(w));
         } else if (key == "output" || key == "mode") {
             req[field->second] = v;
-        } else if (key == "subbuf-size" || key == "snapshot-max-size" ||
-                   key == "guest-max-size") {
+        } else if (key == "subbuf-size" || key == "snapshot-max-size" || key == "guest-max-size") {
             const auto bytes = parse_size(value);
             if (!bytes)
                 return error(

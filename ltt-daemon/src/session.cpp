@@ -637,12 +637,9 @@ void session::add_guests(nlohmann::json& status) const {
                         {"packets_refused", refused},
                         {"cpus", cpus}});
     }
-    status["guests"] = {{"source", guests_spec_},
-                        {"max_bytes", guest_max_bytes()},
-                        {"recording", joined},
-                        {"gone", gone},
-                        {"refused", guests_rejected_},
-                        {"problems", guest_problems_}};
+    status["guests"] = {{"source", guests_spec_},      {"max_bytes", guest_max_bytes()},
+                        {"recording", joined},         {"gone", gone},
+                        {"refused", guests_rejected_}, {"problems", guest_problems_}};
 }
 
 std::optional<std::chrono::milliseconds> session::flush_interval() const {
