@@ -48,6 +48,7 @@ ctl_to() {
 dmesg -n 7
 
 # 1. the toolstack (test/e2e/guest/xl_toolstack.sh)
+# shellcheck source=test/e2e/guest/xl_toolstack.sh
 . /e2e/xl_toolstack.sh
 e2e_xl_toolstack_start
 

@@ -35,6 +35,7 @@ ctl_to() {
 dmesg -n 7
 
 # 1. the toolstack
+# shellcheck source=test/e2e/guest/xl_toolstack.sh
 . /e2e/xl_toolstack.sh
 e2e_xl_toolstack_start
 
@@ -104,7 +105,7 @@ e2e_log "honest is domain $honest_id, hostile is domain $hostile_id"
 joined() {
 	ltt-ctl status hostile --json 2>/dev/null | tr -d '\n ' >/tmp/status-join.json || return 1
 	for _id in $honest_id $hostile_id; do
-		grep -q -e "\"recording\":\[\([0-9]*,\)*$_id[],]" -e "\"domid\":$_id," /tmp/status-join.json || return 1
+		grep -q -e "\"recording\":\[\([0-9]*,\)*${_id}[],]" -e "\"domid\":$_id," /tmp/status-join.json || return 1
 	done
 }
 e2e_timed domUs_join e2e_wait_until 120 "lttd recording both domUs (status guests)" joined
