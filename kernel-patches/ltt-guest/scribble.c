@@ -37,7 +37,7 @@ MODULE_PARM_DESC(scribble_ms, "TEST ONLY: scribble garbage over the buffers "
  * must do), after which nothing else of it is read; the packets' checks
  * get their turn first.
  */
-#define LTT_SCRIBBLE_SAFE_ROUNDS 500
+#define LTT_SCRIBBLE_SAFE_ROUNDS 150
 
 static struct ltt_gg_control *ltt_scribble_ctl;
 static struct delayed_work ltt_scribble_work;

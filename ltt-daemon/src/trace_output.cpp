@@ -91,6 +91,18 @@ std::optional<std::string> trace_output::write_packet(std::uint32_t cpu,
                                       h.events_discarded, s.events_discarded));
     }
     if (body_check_) {
+        // The loss count is the producer's word too, and every reader sums
+        // it: no more than one event lost per TSC cycle since the previous
+        // packet ended (since TSC 0 for the first) - far above any real loss
+        // rate (a record costs tens of cycles at least), far below the
+        // garbage of a scribbled counter.
+        const std::uint64_t since = s.have_packet ? s.timestamp_end : 0;
+        const std::uint64_t before = s.have_packet ? s.events_discarded : 0;
+        if (h.events_discarded - before > h.timestamp_end - since)
+            return refuse(fmt::format("loss count {} grew by more than the {} TSC cycles since "
+                                      "{} (at most one lost event per cycle)",
+                                      h.events_discarded, h.timestamp_end - since,
+                                      s.have_packet ? "the previous packet ended" : "TSC 0"));
         if (auto why = body_check_->check(packet))
             return refuse(*why);
         // The count the producer claims is its memory too; the walk's is true.

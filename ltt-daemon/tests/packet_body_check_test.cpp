@@ -95,7 +95,8 @@ struct test_packet {
     std::vector<std::uint64_t> header_at;
     std::vector<std::uint64_t> payload_at;
 
-    explicit test_packet(std::uint64_t begin = 1000, std::uint64_t seq = 1)
+    explicit test_packet(std::uint64_t begin = 1000, std::uint64_t seq = 1,
+                         std::uint64_t discarded = 0)
         : builder(channel.header, [&] {
               ltt::packet_header h;
               h.uuid = channel.uuid;
@@ -103,6 +104,7 @@ struct test_packet {
               h.cpu_id = 0;
               h.packet_seq_num = seq;
               h.timestamp_begin = begin;
+              h.events_discarded = discarded;
               return h;
           }()) {}
 
@@ -267,6 +269,32 @@ TEST_F(TraceOutputBody, WritesAGuestPacketWithAGoodBody) {
     EXPECT_EQ(write(p.channel, packet, 99), std::nullopt);
     EXPECT_EQ(written_, 1u);
     EXPECT_EQ(records_, 2u);
+}
+
+// A guest's loss count may grow by at most one event per TSC cycle: 1100
+// cycles from TSC 0 to the first packet's end, 100 more to the second's.
+TEST_F(TraceOutputBody, BoundsAGuestsLossCount) {
+    trace_output out(root_, guest_channel(), "/* CTF 1.8 */\n", trace_identity{}, nullptr);
+    out.add_stream(0);
+    const auto packet = [](std::uint64_t begin, std::uint64_t end, std::uint64_t seq,
+                           std::uint64_t discarded) {
+        test_packet p(begin, seq, discarded);
+        p.add(id_of("softirq_entry"), begin + 10, softirq(3));
+        return p.builder.finish(end);
+    };
+    const auto refused = out.write_packet(0, packet(1000, 1100, 1, 1101), 1);
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_NE(refused->find("loss count 1101 grew by more than the 1100 TSC cycles since TSC 0"),
+              std::string::npos)
+        << *refused;
+    EXPECT_EQ(out.write_packet(0, packet(1000, 1100, 1, 1100), 1), std::nullopt);
+    const auto again = out.write_packet(0, packet(1150, 1200, 2, 1201), 1);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_NE(again->find("grew by more than the 100 TSC cycles since the previous packet ended"),
+              std::string::npos)
+        << *again;
+    EXPECT_EQ(out.write_packet(0, packet(1150, 1200, 2, 1200), 1), std::nullopt);
+    EXPECT_EQ(out.last_events_discarded(0), 1200u);
 }
 
 TEST_F(TraceOutputBody, DoesNotWalkATrustedChannel) {
