@@ -305,6 +305,7 @@ static irqreturn_t ltt_gg_interrupt(int irq, void *dev_id)
 
 static void ltt_gg_subbuf_closed(struct ltt_guest_cpu *c)
 {
+	ltt_scribble_subbuf_closed();
 	if (ltt_gg_irq >= 0 && READ_ONCE(ltt_gg_published))
 		notify_remote_via_irq(ltt_gg_irq);
 }

@@ -80,6 +80,7 @@ void ltt_buffers_put(struct ltt_guest_cpu *c);
 struct ltt_gg_control;
 void ltt_scribble_start(struct ltt_gg_control *ctl);
 void ltt_scribble_stop(void);
+void ltt_scribble_subbuf_closed(void);
 
 /* channel.c */
 extern u32 ltt_guest_domid; /* this domain's id: 0 in dom0 */

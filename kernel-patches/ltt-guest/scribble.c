@@ -32,17 +32,18 @@ MODULE_PARM_DESC(scribble_ms, "TEST ONLY: scribble garbage over the buffers "
 /* Writes per round, so one round hits several places. */
 #define LTT_SCRIBBLE_WRITES 8
 /*
- * The positions are left alone for this many rounds, then hit about once
- * in 64 tries: a garbage position makes dom0 give the buffer up (what it
- * must do), after which nothing else of it is read; the packets' checks
- * get their turn first.
+ * The positions are left alone until this many sub-buffers closed since
+ * the scribbling began, then hit about once in 64 tries: a garbage
+ * position makes dom0 give the buffer up (what it must do), after which
+ * nothing else of it is read; the packets' checks get their turn first.
  */
-#define LTT_SCRIBBLE_SAFE_ROUNDS 150
+#define LTT_SCRIBBLE_SAFE_SUBBUFS 16
 
 static struct ltt_gg_control *ltt_scribble_ctl;
 static struct delayed_work ltt_scribble_work;
 static bool ltt_scribble_running;
 static unsigned long ltt_scribble_rounds;
+static atomic_t ltt_scribble_closed;
 
 static void ltt_scribble_bytes(u8 *p, size_t n)
 {
@@ -58,7 +59,8 @@ static void ltt_scribble_once(struct ltt_guest_cpu *c)
 	struct ltt_buf_slot *slots = ltt_ctl_slots(ctl);
 	u32 nr_subbufs = c->buf.nr_subbufs;
 	u32 r = get_random_u32();
-	bool positions = ltt_scribble_rounds >= LTT_SCRIBBLE_SAFE_ROUNDS &&
+	bool positions = atomic_read(&ltt_scribble_closed) >=
+				 LTT_SCRIBBLE_SAFE_SUBBUFS &&
 			 get_random_u32() % 64 == 0;
 	u64 off;
 
@@ -124,6 +126,7 @@ void ltt_scribble_start(struct ltt_gg_control *ctl)
 	if (!scribble_ms || ltt_scribble_running)
 		return;
 	ltt_scribble_ctl = ctl;
+	atomic_set(&ltt_scribble_closed, 0);
 	INIT_DELAYED_WORK(&ltt_scribble_work, ltt_scribble_round);
 	WRITE_ONCE(ltt_scribble_running, true);
 	pr_warn("TEST ONLY: scribbling over the buffers dom0 reads every %u "
@@ -143,4 +146,11 @@ void ltt_scribble_stop(void)
 	ltt_scribble_ctl = NULL;
 	pr_info("scribbled %lu rounds of %u writes\n", ltt_scribble_rounds,
 		LTT_SCRIBBLE_WRITES);
+}
+
+/* A sub-buffer closed (any context): counts toward scribbling positions. */
+void ltt_scribble_subbuf_closed(void)
+{
+	if (READ_ONCE(ltt_scribble_running))
+		atomic_inc(&ltt_scribble_closed);
 }

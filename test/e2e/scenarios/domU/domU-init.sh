@@ -39,7 +39,12 @@ read -r up _ </proc/uptime
 say "init reached, uptime $up s, kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPUs, work ${work_s} s, io lines $io_lines"
 
 # ltt-guest.ko, the module dom0 loads too (built for the same kernel).
-if insmod /ltt-guest.ko scribble_ms="$scribble_ms" 2>/tmp/insmod.err; then
+# A scribbling domU writes many small packets (16 KiB sub-buffers): lttd's
+# packet checks get many to refuse.
+geometry=
+[ "$scribble_ms" = 0 ] || geometry="subbuf_size=16384 nr_subbufs=8"
+# shellcheck disable=SC2086 # geometry is words
+if insmod /ltt-guest.ko scribble_ms="$scribble_ms" $geometry 2>/tmp/insmod.err; then
 	say "ltt-guest loaded"
 	[ "$scribble_ms" = 0 ] || say "ltt-guest scribbling every $scribble_ms ms (test only)"
 else

@@ -16,8 +16,8 @@ dom0 (domus.json), never from the trace.
   records lttd says it wrote (the honest domU: from both vCPUs);
 - the hostile domU did scribble (its console says so and how many rounds)
   and lttd refused and reported what it could not trust: the domU's final
-  counts (status guests.gone) show refused packets or a CPU given up with
-  the reason, at least one of them.
+  counts (status guests.gone) show refused packets (its 16 KiB sub-buffers
+  make many), and any CPU given up has its reason.
 
     hostile_check.py SHARE_DIR [--json OUT]
 
@@ -160,8 +160,11 @@ def main():
                           "cpus_broken": len(broken),
                           "packets_written": sum(c.get("packets_written", 0) for c in cpus),
                           "why": sorted({(c.get("problem") or "")[:160] for c in cpus} - {""})}
-        if refused == 0 and not broken:
-            problems.append("lttd reports nothing refused from the hostile domU %d: %s"
+        # Its small sub-buffers make many packets, scribbled over: some
+        # must have been refused, or lttd's packet checks were not tested.
+        # (Given up buffers - garbage positions - may come on top.)
+        if refused == 0:
+            problems.append("lttd refused no packet of the hostile domU %d: %s"
                             % (hostile, json.dumps(g)[:400]))
         for c in broken:
             if not c.get("problem"):
