@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     create->add_option("--snapshot-max-size", snapshot_max_size,
                        "keep at most SIZE bytes of snapshots under the output (e.g. 512M)");
     create->add_option("--guest-max-size", guest_max_size,
-                       "with --source guests: stop reading a guest once SIZE bytes of its trace "
+                       "stop reading a guest (the guests source) once SIZE bytes of its trace "
                        "are written (default 1G)");
 
     auto* enable = app.add_subcommand("enable", "enable events (EVENT, FACILITY:EVENT, "

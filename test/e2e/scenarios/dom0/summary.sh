@@ -10,10 +10,10 @@ print("  dom0 kernel events: %s" % r.get("kernel_events"))
 u = r.get("ust", {})
 utb = u.get("time_base", {})
 print("  lttng-ust in dom0: %s events traced of %s emitted, %s discarded (lttng), %s outside Xen's span; "
-      "time base: %s checked, %s outside; shifted 1M cycles: %s / %s"
+      "time base: %s checked, %s outside; shifted %s cycles: %s / %s"
       % (u.get("traced"), u.get("emitted"), u.get("lttng_discarded"), u.get("outside_hypervisor_span"),
-         utb.get("checked"), utb.get("violations"), utb.get("violations_shift_plus_1m"),
-         utb.get("violations_shift_minus_1m")))
+         utb.get("checked"), utb.get("violations"), utb.get("shift_cycles"),
+         utb.get("violations_shift_plus"), utb.get("violations_shift_minus")))
 tb = r.get("time_base", {})
 print("  time base: %s dom0 events checked against Xen's runstate, %s outside; shifted 100k cycles: %s / %s"
       % (tb.get("checked"), tb.get("violations"), tb.get("violations_shift_plus_100k"),
