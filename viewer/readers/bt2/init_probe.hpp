@@ -43,7 +43,12 @@ probe_result probe_in_child(const bt_component_class_source* fs, const bt_value*
 
 // The CPU time opening a trace of `stream_bytes` may take: far more than
 // babeltrace2 needs to index packets on any machine, far less than forever.
+// Scaled by cpu_budget_factor().
 unsigned opening_cpu_budget(std::uint64_t stream_bytes);
+
+// How many times the budget a build gives: 1, and 5 under a sanitizer
+// (which slows babeltrace2's indexing down several times).
+unsigned cpu_budget_factor();
 
 // The heap a child may use, in MiB.
 unsigned child_heap_mib();
