@@ -8,7 +8,8 @@
 //   ltt-view export --format perfetto PATH... -o trace.json
 //
 // Global options: --cpu-hz FREQ (the TSC frequency for traces that do not
-// record it, e.g. 2.6G), --formats FILE (Xen's xentrace formats file).
+// record it, e.g. 2.6G), --formats FILE (Xen's xentrace formats file),
+// --guest-domid N, --no-tsc-convert (PVH/HVM guest timestamps as recorded).
 // Exit status: 0 done, 1 bad input (the message names the file and place),
 // 2 bad usage.
 
@@ -56,6 +57,7 @@ struct common_options {
     std::string cpu_hz;
     std::string formats;
     std::optional<std::uint32_t> guest_domid;
+    bool no_tsc_convert = false;
     bool json = false;
 };
 
@@ -76,6 +78,7 @@ read_options make_read_options(const common_options& o) {
     }
     r.xentrace_formats = o.formats;
     r.guest_domid = o.guest_domid;
+    r.tsc_convert = !o.no_tsc_convert;
     return r;
 }
 
@@ -90,6 +93,10 @@ void add_common(CLI::App* cmd, common_options& o, bool with_json) {
     cmd->add_option("--guest-domid", o.guest_domid,
                     "the Xen domain of guest kernel traces that do not record it (ftrace, "
                     "trace-cmd, LTTng), e.g. 0 for dom0's");
+    cmd->add_flag("--no-tsc-convert", o.no_tsc_convert,
+                  "merge PVH/HVM guest kernel events at their guest TSC instead of converting "
+                  "them to host TSC with Xen's tsc_params (to check that the time audit "
+                  "catches it)");
     if (with_json)
         cmd->add_flag("--json", o.json, "JSON for scripts instead of text");
 }

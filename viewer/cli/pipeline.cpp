@@ -9,7 +9,7 @@
 namespace ltt::viewer {
 
 pipeline::pipeline(const std::vector<std::string>& paths, const read_options& options)
-    : inputs(open_inputs(paths, classes, options)) {
+    : inputs(open_inputs(paths, classes, options)), tsc(inputs, classes, options) {
     for (const std::string& n : inputs.notices)
         fmt::print(stderr, "ltt-view: note: {}\n", n);
 }

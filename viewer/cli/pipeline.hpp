@@ -6,6 +6,7 @@
 #include "../core/event_class.hpp"
 #include "../readers/open.hpp"
 #include "../state/cpu_tracker.hpp"
+#include "../time/guest_tsc_conversion.hpp"
 
 #include "../merge/merger.hpp"
 
@@ -18,6 +19,8 @@ namespace ltt::viewer {
 struct pipeline {
     class_registry classes;
     opened_inputs inputs;
+    // PVH/HVM guests' streams on host TSC (wraps some of inputs.streams).
+    guest_tsc_conversion tsc;
     cpu_tracker cpus{classes};
     std::uint64_t events = 0;       // merged events handed out
     std::uint64_t out_of_order = 0; // events earlier than their own stream's previous

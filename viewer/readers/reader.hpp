@@ -58,6 +58,10 @@ struct read_options {
     // (ftrace, trace-cmd, LTTng's CTF; --guest-domid): with it, the time
     // audit checks their events against Xen's runstates.
     std::optional<std::uint32_t> guest_domid;
+    // Convert PVH/HVM guest kernel timestamps to host TSC with the
+    // hypervisor trace's tsc_params (viewer/time); false (--no-tsc-convert)
+    // merges them as recorded, for checking that the time audit catches it.
+    bool tsc_convert = true;
 };
 
 } // namespace ltt::viewer
