@@ -1,8 +1,10 @@
 // analyses/hvm_exits.hpp - per domain and vCPU, HVM exits by reason: how
 // many, the time from each exit until the vCPU could run guest code again,
-// the average and the p5/p50/p95 of those times (plain percentiles: each
-// exit counts once, as xenalyze's), and for VMCALL exits the same per
-// hypercall number.
+// the average and the p5/p50/p95/p99 of those times (plain percentiles: each
+// exit counts once, as xenalyze's), the average again in TSC cycles
+// (avg_cycles: a count, never turned into seconds), and for VMCALL exits the
+// same per hypercall number. SVM exit codes are named by the facility's
+// hvm_svm_exit_code (vmmcall, cpuid, ioio, msr, hlt, intr...).
 //
 // An exit (hvm_vmexit, or hvm_svm_vmexit with SVM's exit codes) belongs to
 // the vCPU its fields name, or to the vCPU running on its physical CPU when

@@ -47,6 +47,15 @@ time_audit::time_audit(const analysis_context& context, std::size_t examples)
     }
 }
 
+std::size_t time_audit::slot_of(std::uint32_t domid) {
+    for (std::size_t i = 0; i < domains_.size(); ++i)
+        if (domains_[i].domid == domid)
+            return i;
+    domains_.push_back({domid, 0, 0, 0, 0});
+    domain_checked_.emplace_back(0, 0);
+    return domains_.size() - 1;
+}
+
 void time_audit::on_event(const event& e) {
     if (!have_first_) {
         first_ts_ = e.ts;
@@ -64,8 +73,15 @@ void time_audit::on_event(const event& e) {
         have_hypervisor_ = true;
         if (e.stream->index >= marks_.size())
             marks_.resize(e.stream->index + 1);
-        marks_[e.stream->index] = {e.ts, guest_checked_, outside_running_, true};
+        hypervisor_mark& mark = marks_[e.stream->index];
+        mark.last_ts = e.ts;
+        mark.checked = guest_checked_;
+        mark.violations = outside_running_;
+        mark.seen = true;
+        mark.by_domain = domain_checked_;
         after_hypervisor_ = 0; // guest events after this one are inside the span
+        for (domain_counts& d : domains_)
+            d.after = 0;
         if (context_.classes->is_loss(e.cls)) {
             hypervisor_loss_ = true; // every vCPU's state is in doubt until it changes
             refreshed_.clear();
@@ -91,20 +107,28 @@ void time_audit::on_event(const event& e) {
     }
     if (s.layer != ltt::layer::kernel || !s.domid || context_.classes->is_loss(e.cls))
         return;
-    if (!have_hypervisor_)
+    const std::size_t slot = slot_of(*s.domid);
+    domain_counts& d = domains_[slot];
+    if (!have_hypervisor_) {
         ++before_hypervisor_;
-    else
+        ++d.before;
+    } else {
         ++after_hypervisor_;
+        ++d.after;
+    }
     const vcpu_key v{*s.domid, e.cpu};
     const auto st =
         context_.cpus != nullptr ? context_.cpus->state_of({v.first, v.second}) : std::nullopt;
     if (!st || (hypervisor_loss_ && !refreshed_.contains(v))) {
         ++guest_unchecked_;
+        ++d.unchecked;
         return;
     }
     ++guest_checked_;
+    ++domain_checked_[slot].first;
     if (st->state != runstate::running) {
         ++outside_running_;
+        ++domain_checked_[slot].second;
         if (examples_.size() < examples_n_)
             examples_.push_back({e.ts, s.domain_name, std::string(e.cls->name), v.first, v.second,
                                  std::string(state_name(st->state))});
@@ -123,6 +147,16 @@ result time_audit::finish() {
         guest_checked_ = earliest->checked;
         guest_unchecked_ += checked_after;
         after_end_ += checked_after;
+        for (std::size_t i = 0; i < domains_.size(); ++i) {
+            // A domain first seen after the mark had nothing checked by then.
+            const auto then = i < earliest->by_domain.size()
+                                  ? earliest->by_domain[i]
+                                  : std::pair<std::uint64_t, std::uint64_t>{};
+            const std::uint64_t after = domain_checked_[i].first - then.first;
+            domain_checked_[i] = then;
+            domains_[i].unchecked += after;
+            domains_[i].after_end += after;
+        }
         const std::uint64_t cutoff = earliest->last_ts;
         std::erase_if(examples_, [cutoff](const example& ex) { return ex.ts > cutoff; });
         marks_.clear(); // finish() runs once; a second call changes nothing
@@ -180,6 +214,29 @@ result time_audit::finish() {
     t.rows.push_back({"TSC frequencies that disagree", std::uint64_t{hz_mismatch ? 1u : 0u},
                       verdict(!hz_mismatch), "between sources that recorded one"});
     r.tables.push_back(std::move(t));
+    // The first row's counts per guest domain, in columns a script can
+    // read without parsing the detail text.
+    table g{"guest_events", "Guest kernel events against Xen's runstates, per domain", {}, {}, {}};
+    g.columns = {{"domain", "domain", unit::id},
+                 {"source_clock", "clock", unit::text},
+                 {"checked", "checked", unit::count},
+                 {"while_not_running", "while not running", unit::count},
+                 {"not_checkable", "not checkable", unit::count},
+                 {"after_hypervisor_end", "after a hypervisor CPU's end", unit::count},
+                 {"before_hypervisor", "before the hypervisor trace", unit::count},
+                 {"after_hypervisor", "after the hypervisor trace", unit::count}};
+    for (std::size_t i = 0; i < domains_.size(); ++i) {
+        const domain_counts& d = domains_[i];
+        // Whether that domain's kernel sources are on the host TSC.
+        std::string clock = "host TSC";
+        for (const source_info* s : context_.sources)
+            if (s->layer == ltt::layer::kernel && s->domid == d.domid && !s->clock.host_tsc)
+                clock = "guest TSC, not converted";
+        g.rows.push_back({std::uint64_t{d.domid}, clock, domain_checked_[i].first,
+                          domain_checked_[i].second, d.unchecked, d.after_end,
+                          have_hypervisor_ ? d.before : 0, have_hypervisor_ ? d.after : 0});
+    }
+    r.tables.push_back(std::move(g));
     if (!examples_.empty()) {
         table x{"violations", "First violations", {}, {}, {}};
         x.columns = {{"time", "time", unit::time},   {"source", "source", unit::text},

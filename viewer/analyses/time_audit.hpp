@@ -63,9 +63,21 @@ private:
     struct hypervisor_mark {
         std::uint64_t last_ts = 0, checked = 0, violations = 0;
         bool seen = false;
+        // (checked, violations) per guest domain slot then: assigned on
+        // every hypervisor event, so its capacity is reused.
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> by_domain;
     };
     std::vector<hypervisor_mark> marks_;
     std::uint64_t after_end_ = 0; // guest events after a hypervisor CPU's end
+    // The guest_events table: the same counts per guest domain (a session
+    // has a few), by slot in order of first appearance.
+    struct domain_counts {
+        std::uint32_t domid = 0;
+        std::uint64_t unchecked = 0, before = 0, after = 0, after_end = 0;
+    };
+    std::size_t slot_of(std::uint32_t domid);
+    std::vector<domain_counts> domains_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> domain_checked_; // (checked, violations)
     std::map<vcpu_key, std::tuple<std::uint64_t, std::uint64_t, std::int64_t, std::uint32_t>>
         tsc_params_seen_; // last (ratio, frac bits, offset, emulated) per vCPU
     std::uint64_t tsc_params_changes_ = 0, tsc_params_events_ = 0;

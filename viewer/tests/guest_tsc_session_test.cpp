@@ -14,6 +14,7 @@
 //   1'002'000  exit cpuid,   entry 1'002'100 (100)
 //   1'003'000  exit cpuid,   entry 1'003'300 (300)
 //   1'004'000  exit ioio,    entry 1'004'050 (50)
+//   1'004'060, 1'004'070  vector 243 injected into d5v0
 //   1'005'000  running -> blocked   1'007'900 -> runnable   1'008'000 -> running
 //   1'009'000  running -> blocked   1'010'000 -> runnable
 // The guest's five events, at host 1'000'500, 1'001'500, 1'002'500,
@@ -21,9 +22,13 @@
 // 101'500, 102'500, 104'500 and 108'500. Converted, all five fall where
 // Xen says d5v0 runs: 5 checked, 0 violations. Merged as recorded they
 // fall between 100'050 and 1'000'000, where d5v0 is blocked: 5 violations.
+#include "analyses/guest_interrupts.hpp"
 #include "analyses/hvm_exits.hpp"
 #include "analyses/time_audit.hpp"
+#include "analyses/timeline.hpp"
+#include "child_process.hpp"
 #include "core/event_class.hpp"
+#include "core/timeline.hpp"
 #include "merge/merger.hpp"
 #include "readers/open.hpp"
 #include "scratch_dir.hpp"
@@ -36,10 +41,13 @@
 #include <xen/facilities.hpp>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ltt::viewer {
@@ -91,6 +99,15 @@ void write_session(const fs::path& root) {
     exit(1'002'000, svm_cpuid, 100);
     exit(1'003'000, svm_cpuid, 300);
     exit(1'004'000, svm_ioio, 50);
+    for (const std::uint64_t at : {1'004'060, 1'004'070}) {
+        ltt::payload_writer p; // vector 243, source lapic (1), event injection (0)
+        p.put(std::uint16_t{5})
+            .put(std::uint16_t{0})
+            .put(std::uint8_t{243})
+            .put(std::uint8_t{1})
+            .put(std::uint8_t{0});
+        hv.add(0, at, "hvm_intr_inject", p);
+    }
     change(1'005'000, running, blocked);
     change(1'007'900, blocked, runnable);
     change(1'008'000, runnable, running);
@@ -127,14 +144,16 @@ outcome read_session(const fs::path& root, bool convert) {
     }
     time_audit audit(context);
     hvm_exits exits(context, false);
+    guest_interrupts injected(context);
     merger merge(in.streams);
     event e;
     while (merge.next(e)) {
         cpus.update(e);
         audit.on_event(e);
         exits.on_event(e);
+        injected.on_event(e);
     }
-    for (result r : {audit.finish(), exits.finish()})
+    for (result r : {audit.finish(), exits.finish(), injected.finish()})
         for (const table& t : r.tables)
             o.rows[t.name] = t.rows;
     o.notices = in.notices;
@@ -204,8 +223,140 @@ TEST_F(GuestTscSession, SvmExitsPerReasonWithNames) {
     EXPECT_EQ(u(cpuid[5]), 2u);   // count
     EXPECT_EQ(u(cpuid[6]), 400u); // 100 + 300
     EXPECT_EQ(u(cpuid[7]), 200u); // average
+    // p5, p50, p95, p99: ranks 2*p/100 (0-based) of {100, 300}: 0, 1, 1, 1.
+    EXPECT_EQ(u(cpuid[8]), 100u);
+    EXPECT_EQ(u(cpuid[9]), 300u);
+    EXPECT_EQ(u(cpuid[10]), 300u);
+    EXPECT_EQ(u(cpuid[11]), 300u);
+    EXPECT_EQ(u(cpuid[12]), 200u); // avg_cycles
     EXPECT_EQ(u(by_reason.at("vmmcall")[6]), 400u);
     EXPECT_EQ(u(by_reason.at("ioio")[6]), 50u);
+
+    const auto& vectors = o.rows.at("guest_interrupt_vectors");
+    ASSERT_EQ(vectors.size(), 1u);
+    EXPECT_EQ(u(vectors[0][0]), 5u);
+    EXPECT_EQ(u(vectors[0][2]), 243u);
+    EXPECT_EQ(u(vectors[0][3]), 2u);
+}
+
+// What the timeline hands a renderer: lanes, exit slices, guest events.
+struct recorded_timeline final : timeline_sink {
+    std::map<std::uint32_t, timeline_lane> lanes;
+    std::vector<std::tuple<std::uint32_t, std::uint64_t, std::uint64_t, std::string>> exits;
+    std::map<std::uint32_t, std::vector<std::uint64_t>> guest_events; // by lane
+    void lane(const timeline_lane& l) override { lanes[l.id] = l; }
+    void slice(const timeline_slice& s) override {
+        if (s.kind == mark_kind::exit)
+            exits.emplace_back(s.lane, s.start, s.end, std::string(s.label));
+    }
+    void instant(const timeline_instant&) override {}
+    void lane_event(std::uint32_t lane, const event& e) override {
+        if (e.source().layer == ltt::layer::kernel)
+            guest_events[lane].push_back(e.ts);
+    }
+};
+
+TEST_F(GuestTscSession, TimelineHasGuestEventsAtHostTimeAndSvmExitNames) {
+    class_registry classes;
+    read_options options;
+    opened_inputs in = open_inputs({session().string()}, classes, options);
+    guest_tsc_conversion tsc(in, classes, options);
+    cpu_tracker cpus(classes);
+    analysis_context context{&classes, in.unit, in.freq_hz, &cpus, {}};
+    for (const auto& r : in.readers)
+        context.sources.push_back(&r->source());
+    recorded_timeline sink;
+    timeline t(context, sink);
+    merger merge(in.streams);
+    event e;
+    while (merge.next(e)) {
+        cpus.update(e);
+        t.on_event(e);
+    }
+    t.finish();
+    ASSERT_EQ(sink.guest_events.size(), 1u);
+    const timeline_lane& vcpu = sink.lanes.at(sink.guest_events.begin()->first);
+    EXPECT_EQ(vcpu.kind, lane_kind::vcpu);
+    EXPECT_EQ(vcpu.domid, 5u);
+    EXPECT_EQ(vcpu.cpu, 0u);
+    EXPECT_EQ(sink.guest_events.begin()->second,
+              (std::vector<std::uint64_t>{1'000'500, 1'001'500, 1'002'500, 1'004'500, 1'008'500}));
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string>> exits;
+    for (const auto& [lane, start, end, label] : sink.exits) {
+        EXPECT_EQ(sink.lanes.at(lane).kind, lane_kind::physical_cpu);
+        exits.emplace_back(start, end, label);
+    }
+    EXPECT_EQ(exits, (std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string>>{
+                         {1'001'000, 1'001'400, "exit vmmcall"},
+                         {1'002'000, 1'002'100, "exit cpuid"},
+                         {1'003'000, 1'003'300, "exit cpuid"},
+                         {1'004'000, 1'004'050, "exit ioio"}}));
+}
+
+// `ltt-view COMMAND --json SESSION [EXTRA]`'s document.
+nlohmann::json view_json(const fs::path& session, const std::string& command,
+                         const std::vector<std::string>& extra = {}) {
+    const char* view = std::getenv("LTT_VIEW");
+    if (view == nullptr)
+        throw std::runtime_error("LTT_VIEW is not set");
+    std::vector<std::string> argv{view, command, "--json", session.string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    test::scratch_dir scratch;
+    const test::child_result r = test::run_child(argv, scratch.path());
+    if (r.exit_status != 0)
+        throw std::runtime_error("ltt-view failed: " + r.err);
+    return nlohmann::json::parse(r.out);
+}
+
+// The rows of table `table` of analysis `analysis` in a JSON document.
+nlohmann::json json_rows(const nlohmann::json& doc, const std::string& analysis,
+                         const std::string& table) {
+    for (const auto& r : doc["results"])
+        if (r["analysis"] == analysis)
+            for (const auto& t : r["tables"])
+                if (t["name"] == table)
+                    return t["rows"];
+    return nlohmann::json::array();
+}
+
+// What the e2e reads: the audit's guest_events row and summary's exit rows.
+TEST_F(GuestTscSession, CommandLineJson) {
+    const nlohmann::json audit = view_json(session(), "audit");
+    const nlohmann::json guests = json_rows(audit, "audit", "guest_events");
+    ASSERT_EQ(guests.size(), 1u);
+    EXPECT_EQ(guests[0]["domain"], 5);
+    EXPECT_EQ(guests[0]["source_clock"], "host TSC");
+    EXPECT_EQ(guests[0]["checked"], 5);
+    EXPECT_EQ(guests[0]["while_not_running"], 0);
+    bool converted_notice = false;
+    for (const auto& n : audit["notices"])
+        converted_notice = converted_notice ||
+                           n.get<std::string>().find("guest TSC converted") != std::string::npos;
+    EXPECT_TRUE(converted_notice) << audit["notices"].dump();
+
+    const nlohmann::json raw = view_json(session(), "audit", {"--no-tsc-convert"});
+    const nlohmann::json raw_guests = json_rows(raw, "audit", "guest_events");
+    ASSERT_EQ(raw_guests.size(), 1u);
+    EXPECT_EQ(raw_guests[0]["source_clock"], "guest TSC, not converted");
+    EXPECT_EQ(raw_guests[0]["checked"], 5);
+    EXPECT_EQ(raw_guests[0]["while_not_running"], 5);
+
+    const nlohmann::json summary = view_json(session(), "summary");
+    EXPECT_EQ(summary["results"][0]["analysis"], "audit");
+    std::map<std::string, nlohmann::json> exits;
+    for (const auto& r : json_rows(summary, "hvm_exits", "hvm_exits"))
+        if (r["domain"] == 5 && r["vcpu"] == 0)
+            exits[r["reason"].get<std::string>()] = r;
+    ASSERT_EQ(exits.size(), 3u);
+    EXPECT_EQ(exits["cpuid"]["kind"], "svm");
+    EXPECT_EQ(exits["cpuid"]["code"], 114);
+    EXPECT_EQ(exits["cpuid"]["count"], 2);
+    EXPECT_EQ(exits["cpuid"]["avg_cycles"], 200);
+    // Times in seconds at 1 GHz: 400 cycles, p99 300 cycles.
+    EXPECT_DOUBLE_EQ(exits["cpuid"]["time"].get<double>(), 400e-9);
+    EXPECT_DOUBLE_EQ(exits["cpuid"]["p99"].get<double>(), 300e-9);
+    EXPECT_EQ(exits["vmmcall"]["count"], 1);
+    EXPECT_EQ(exits["ioio"]["avg_cycles"], 50);
 }
 
 } // namespace
