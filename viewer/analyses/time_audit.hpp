@@ -15,6 +15,8 @@
 //       during the trace (each conversion segment is exact, but say so).
 //   clocks   sources not on the host TSC (nanosecond clocks, guest TSCs not
 //       converted) and TSC frequencies that disagree.
+// Table `checks` says each in a row; table `guest_events` gives the guest
+// counts per domain as columns (what scripts read, without parsing text).
 #pragma once
 
 #include "analysis.hpp"
