@@ -60,7 +60,14 @@ constexpr std::int64_t guest_offset = -900'000;
 constexpr std::uint8_t running = 0, runnable = 1, blocked = 2;
 constexpr std::int16_t svm_cpuid = 114, svm_ioio = 123, svm_vmmcall = 129;
 
-void write_session(const fs::path& root) {
+// What the hypervisor trace says about domain 5's TSC.
+enum class guest_clock {
+    params,    // tsc_params as above
+    no_params, // domain_create says PVH, no tsc_params
+    emulated,  // tsc_params with emulated=1
+};
+
+void write_session(const fs::path& root, guest_clock clock_kind = guest_clock::params) {
     ltt::uuid clock{};
     for (std::size_t i = 0; i < clock.size(); ++i)
         clock[i] = static_cast<std::uint8_t>(0x40 + i);
@@ -69,14 +76,15 @@ void write_session(const fs::path& root) {
     synth::channel_writer guest(root, "domU-5/kernel", ltt::layer::kernel, 5,
                                 ltt::facility_sets::kernel, fs::path(LTT_CTF_DIR) / "kernel", clock,
                                 tsc_hz, 64 * 1024);
-    const auto params = [&](std::uint64_t at, std::uint16_t dom, std::int64_t offset) {
+    const auto params = [&](std::uint64_t at, std::uint16_t dom, std::int64_t offset,
+                            std::uint8_t emulated) {
         ltt::payload_writer p;
         p.put(dom)
             .put(std::uint16_t{0})
             .put(std::uint64_t{1})
             .put(std::uint8_t{0})
             .put(offset)
-            .put(std::uint8_t{0});
+            .put(emulated);
         hv.add(0, at, "time_tsc_params", p);
     };
     const auto change = [&](std::uint64_t at, std::uint8_t from, std::uint8_t to) {
@@ -90,8 +98,14 @@ void write_session(const fs::path& root) {
         hv.add(0, at, "hvm_svm_vmexit", p);
         hv.add(0, at + length, "hvm_vmentry", ltt::payload_writer{});
     };
-    params(100'000, 5, guest_offset);
-    params(100'010, 0, 0);
+    if (clock_kind == guest_clock::no_params) {
+        ltt::payload_writer p; // dom 5, PVH, 1 vCPU, not privileged
+        p.put(std::uint16_t{5}).put(std::uint8_t{2}).put(std::uint32_t{1}).put(std::uint8_t{0});
+        hv.add(0, 100'000, "domain_create", p);
+    } else {
+        params(100'000, 5, guest_offset, clock_kind == guest_clock::emulated ? 1 : 0);
+    }
+    params(100'010, 0, 0, 0);
     change(100'050, running, blocked);
     change(1'000'000, blocked, runnable);
     change(1'000'100, runnable, running);
@@ -237,6 +251,26 @@ TEST_F(GuestTscSession, SvmExitsPerReasonWithNames) {
     EXPECT_EQ(u(vectors[0][0]), 5u);
     EXPECT_EQ(u(vectors[0][2]), 243u);
     EXPECT_EQ(u(vectors[0][3]), 2u);
+}
+
+// A PVH domain without tsc_params, and one whose TSC Xen emulates: left on
+// the guest TSC with a notice; its raw times fall where d5v0 is blocked.
+TEST(GuestTscUnconverted, PvhWithoutParamsAndEmulatedStayOnGuestTsc) {
+    for (const auto& [kind, says] :
+         {std::pair{guest_clock::no_params, "domain 5 is PVH but the hypervisor trace has no "
+                                            "tsc_params"},
+          std::pair{guest_clock::emulated, "Xen emulates domain 5's TSC"}}) {
+        test::scratch_dir dir;
+        write_session(dir.path() / "session", kind);
+        const outcome o = read_session(dir.path() / "session", true);
+        EXPECT_FALSE(o.guest_on_host_tsc) << says;
+        EXPECT_EQ(u(audit_row(o, "sources not on the host TSC")[1]), 1u) << says;
+        EXPECT_EQ(u(audit_row(o, "guest events while their vCPU was not running")[1]), 5u) << says;
+        bool said = false;
+        for (const std::string& n : o.notices)
+            said = said || n.find(says) != std::string::npos;
+        EXPECT_TRUE(said) << says;
+    }
 }
 
 // What the timeline hands a renderer: lanes, exit slices, guest events.
