@@ -177,3 +177,15 @@ e2e_ltt_ctl() {
 	e2e_log "ltt-ctl $*: $(head -c 300 /tmp/ltt-ctl.out | tr '\n' ' ')"
 	[ "$_e2e_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_e2e_rc): $(cat /tmp/ltt-ctl.out)"
 }
+
+# e2e_ltt_ctl_to FILE ARGS...: ltt-ctl ARGS with its output in FILE (a
+# status's JSON, say), the command and its status in $E2E_OUT/ltt-ctl.log;
+# a failure fails the scenario with lttd's answer.
+e2e_ltt_ctl_to() {
+	_e2e_file=$1
+	shift
+	_e2e_rc=0
+	ltt-ctl "$@" >"$_e2e_file" 2>/tmp/ltt-ctl.err || _e2e_rc=$?
+	echo "\$ ltt-ctl $* >${_e2e_file##*/} (status $_e2e_rc) $(cat /tmp/ltt-ctl.err)" >>"$E2E_OUT/ltt-ctl.log"
+	[ "$_e2e_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_e2e_rc): $(cat /tmp/ltt-ctl.err)"
+}

@@ -31,7 +31,6 @@ scale=${WORKLOAD_SCALE:-0.3}
 rounds=${WORKLOAD_ROUNDS:-2}
 cycles=${LOAD_CYCLES:-10}
 steps=${DOM0_STEPS:-1 2 3 4 5 6}
-ctl_log="$E2E_OUT/ltt-ctl.log"
 T=/sys/kernel/tracing
 KEVENTS="irq/irq_handler_entry irq/irq_handler_exit irq/softirq_entry irq/softirq_exit
 irq/softirq_raise sched/sched_switch sched/sched_waking sched/sched_wakeup sched/sched_wakeup_new"
@@ -46,14 +45,6 @@ step() {
 	return 1
 }
 
-ctl_to() {
-	_ctl_file=$1
-	shift
-	_ctl_rc=0
-	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
-	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
-}
 
 # The lttng-ust side of step 2: lttng-sessiond (root's, --no-kernel) and
 # every traced program load ltt-xen's clock plugin with the lttd session's
@@ -191,7 +182,7 @@ if step 1; then
 		e2e_ltt_ctl start cost
 		e2e_workload "workload_ltt_guest_$round" --scale "$scale"
 		e2e_ltt_ctl stop cost
-		ctl_to "$E2E_OUT/cost_$round.status.json" status cost --json
+		e2e_ltt_ctl_to "$E2E_OUT/cost_$round.status.json" status cost --json
 		e2e_ltt_ctl destroy cost
 		rm -rf "/tmp/cost_$round"
 
@@ -208,7 +199,7 @@ if step 2; then
 	mkdir -p "$E2E_OUT/io"
 	e2e_ltt_ctl create all --source xen --source kernel --source ust --output /tmp/all --mode discard --subbuf-size 256k --subbufs 8
 	e2e_ltt_ctl enable all '*'
-	ctl_to /tmp/all.created.json status all --json
+	e2e_ltt_ctl_to /tmp/all.created.json status all --json
 	ust_start all /tmp/all.created.json
 	e2e_ltt_ctl start all
 	cat /proc/interrupts >"$E2E_OUT/interrupts-recording.txt"
@@ -220,7 +211,7 @@ if step 2; then
 	# the hypervisor trace, and lttd lists it in index.json at the stop.
 	ust_stop all
 	e2e_ltt_ctl stop all
-	ctl_to /tmp/all.status.json status all --json
+	e2e_ltt_ctl_to /tmp/all.status.json status all --json
 	e2e_ltt_ctl status all
 	e2e_ltt_ctl destroy all
 	rm -rf "$E2E_OUT/io"
@@ -240,7 +231,7 @@ if step 3; then
 	ltt-e2e-workload --scale 0.1 --phases fork,io >/dev/null
 	kill -CONT "$(cat /tmp/e2e-bg-lttd.pid)"
 	e2e_ltt_ctl stop lossy
-	ctl_to /tmp/lossy.status.json status lossy --json
+	e2e_ltt_ctl_to /tmp/lossy.status.json status lossy --json
 	e2e_ltt_ctl destroy lossy
 	cp -a /tmp/lossy "$E2E_OUT/"
 	cp /tmp/lossy.status.json "$E2E_OUT/"
@@ -258,7 +249,7 @@ if step 4; then
 	wait "$wpid" || e2e_fail "the workload failed under the flight recorder"
 	e2e_ltt_ctl snapshot fr --output /tmp/snapshot-after
 	e2e_ltt_ctl stop fr
-	ctl_to /tmp/fr.status.json status fr --json
+	e2e_ltt_ctl_to /tmp/fr.status.json status fr --json
 	e2e_ltt_ctl destroy fr
 	cp -a /tmp/snapshot-during /tmp/snapshot-after "$E2E_OUT/"
 	cp /tmp/fr.status.json "$E2E_OUT/"
@@ -284,7 +275,7 @@ if step 5; then
 		fi
 		busy_refused=$((busy_refused + 1))
 		e2e_ltt_ctl stop "k$cycle"
-		ctl_to "/tmp/k$cycle.status.json" status "k$cycle" --json
+		e2e_ltt_ctl_to "/tmp/k$cycle.status.json" status "k$cycle" --json
 		e2e_ltt_ctl destroy "k$cycle"
 		rmmod ltt_guest || e2e_fail "cycle $cycle: rmmod failed after destroy: $(dmesg | tail -n 3)"
 		[ ! -e /sys/kernel/debug/ltt-guest ] || e2e_fail "cycle $cycle: the files outlived the module"

@@ -33,16 +33,7 @@ vcpus=${DOMU_VCPUS:-2}
 # The event specifications to enable (scenario.conf: every facility
 # but Xen's hypercall one by default).
 events=${DOMU_EVENTS:-*}
-ctl_log="$E2E_OUT/ltt-ctl.log"
 
-ctl_to() {
-	_ctl_file=$1
-	shift
-	_ctl_rc=0
-	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
-	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
-}
 
 # Kernel warnings to the console as they happen.
 dmesg -n 7
@@ -125,7 +116,7 @@ e2e_result_file domU "$E2E_OUT/domU.json"
 
 # 4. stop, copy out
 e2e_ltt_ctl stop domu
-ctl_to /tmp/session.status.json status domu --json
+e2e_ltt_ctl_to /tmp/session.status.json status domu --json
 e2e_ltt_ctl status domu
 e2e_ltt_ctl destroy domu
 e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"

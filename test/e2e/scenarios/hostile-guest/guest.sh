@@ -21,16 +21,7 @@
 work_s=${DOMU_WORK_S:-6}
 scribble_ms=${HOSTILE_SCRIBBLE_MS:-2}
 events=${DOMU_EVENTS:-*}
-ctl_log="$E2E_OUT/ltt-ctl.log"
 
-ctl_to() {
-	_ctl_file=$1
-	shift
-	_ctl_rc=0
-	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
-	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
-}
 
 dmesg -n 7
 
@@ -110,7 +101,7 @@ joined() {
 }
 e2e_timed domUs_join e2e_wait_until 120 "lttd recording both domUs (status guests)" joined
 # lttd answers while the hostile domU scribbles.
-ctl_to "$E2E_OUT/status-running.json" status hostile --json
+e2e_ltt_ctl_to "$E2E_OUT/status-running.json" status hostile --json
 e2e_log "both joined: $(grep -o '"guests":{.*' /tmp/status-join.json | head -c 300)"
 both_gone() {
 	e2e_xl_gone honest && e2e_xl_gone hostile
@@ -119,7 +110,7 @@ e2e_timed domUs_life e2e_wait_until 150 "both domUs powering off and being destr
 
 # 4. stop, copy out
 e2e_ltt_ctl stop hostile
-ctl_to /tmp/session.status.json status hostile --json
+e2e_ltt_ctl_to /tmp/session.status.json status hostile --json
 e2e_log "guests: $(tr -d '\n ' </tmp/session.status.json | grep -o '"guests":{.*' | head -c 600)"
 e2e_ltt_ctl destroy hostile
 e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"

@@ -26,17 +26,8 @@
 #   xen-bench.json, xen-bench.txt   ltt-xenctl bench's figures and table
 seconds=${WORKLOAD_SECONDS:-4}
 rounds=${WORKLOAD_ROUNDS:-2}
-ctl_log="$E2E_OUT/ltt-ctl.log"
 
-# ctl_to FILE ARGS...: ltt-ctl ARGS with its standard output to FILE.
-ctl_to() {
-	_ctl_file=$1
-	shift
-	_ctl_rc=0
-	ltt-ctl "$@" >"$_ctl_file" 2>/tmp/ltt-ctl.err || _ctl_rc=$?
-	echo "\$ ltt-ctl $* >${_ctl_file##*/} (status $_ctl_rc) $(cat /tmp/ltt-ctl.err)" >>"$ctl_log"
-	[ "$_ctl_rc" = 0 ] || e2e_fail "ltt-ctl $* failed (status $_ctl_rc): $(cat /tmp/ltt-ctl.err)"
-}
+# e2e_ltt_ctl_to FILE ARGS...: ltt-ctl ARGS with its standard output to FILE.
 
 # xen_state: the state line of `ltt-xenctl query` ("state none, 2 CPUs ...").
 xen_state() {
@@ -75,7 +66,7 @@ while [ "$round" -le "$rounds" ]; do
 	e2e_ltt_ctl start hv
 	e2e_workload "workload_ltt_$round" --seconds "$seconds"
 	e2e_ltt_ctl stop hv
-	ctl_to "/tmp/ltt-discard-$round.status.json" status hv --json
+	e2e_ltt_ctl_to "/tmp/ltt-discard-$round.status.json" status hv --json
 	ltt-xenctl query >"/tmp/ltt-discard-$round.query.txt" 2>&1 || true
 	e2e_ltt_ctl status hv
 	e2e_ltt_ctl destroy hv
@@ -122,7 +113,7 @@ wait "$wpid" || e2e_fail "the workload failed under the overwrite session"
 e2e_result_file workload_overwrite /tmp/workload_overwrite.json
 e2e_ltt_ctl snapshot fr --output /tmp/ltt-snapshot-after
 e2e_ltt_ctl stop fr
-ctl_to /tmp/ltt-overwrite.status.json status fr --json
+e2e_ltt_ctl_to /tmp/ltt-overwrite.status.json status fr --json
 e2e_ltt_ctl status fr
 e2e_ltt_ctl destroy fr
 
@@ -134,7 +125,7 @@ e2e_ltt_ctl enable lossy '*'
 e2e_ltt_ctl start lossy
 ltt-e2e-workload --seconds 1 --phases fork,io >/dev/null
 e2e_ltt_ctl stop lossy
-ctl_to /tmp/ltt-lossy.status.json status lossy --json
+e2e_ltt_ctl_to /tmp/ltt-lossy.status.json status lossy --json
 e2e_ltt_ctl status lossy
 e2e_ltt_ctl destroy lossy
 
