@@ -7,7 +7,11 @@
  *
  * Load: checks that this is a Xen guest whose TSC Xen does not emulate
  * (else there is no common time base with the hypervisor), takes the TSC
- * frequency from Xen, makes the buffers and the files. Tracing is driven
+ * frequency from Xen, makes the buffers and the files. Events carry the
+ * TSC as this domain reads it: the host's in a PV domain; in a PVH or HVM
+ * container the host's scaled and offset by Xen (DESIGN.md section 4),
+ * which the hypervisor's time_tsc_params records describe and ltt-view
+ * inverts. Tracing is driven
  * by enable.map: the first event enabled attaches the probes and writes the
  * event-channel statedump; the last one disabled detaches them.
  */
@@ -54,6 +58,16 @@ MODULE_PARM_DESC(overwrite,
 #define XEN_CPUID_TIME_VTSC (1u << 0)
 #define XEN_CPUID_TIME_SUBLEAF_HOST_KHZ 2
 
+/* What kind of Xen guest this is, for the messages. */
+static const char *ltt_container(void)
+{
+	if (xen_pv_domain())
+		return "PV";
+	if (xen_pvh_domain())
+		return "PVH";
+	return "HVM";
+}
+
 static int ltt_check_tsc(void)
 {
 	u32 base = xen_cpuid_base();
@@ -66,11 +80,11 @@ static int ltt_check_tsc(void)
 	}
 	cpuid_count(base + XEN_CPUID_TIME_LEAF, 0, &eax, &ebx, &ecx, &edx);
 	if (eax & XEN_CPUID_TIME_VTSC) {
-		pr_err("Xen emulates this domain's TSC (tsc_mode %u): its "
+		pr_err("Xen emulates this %s domain's TSC (tsc_mode %u): its "
 		       "rdtsc is not the hypervisor's time base. Give the "
 		       "domain tsc_mode=\"native\" in its xl configuration and "
 		       "boot it again\n",
-		       ebx);
+		       ltt_container(), ebx);
 		return -EOPNOTSUPP;
 	}
 	/* The host TSC frequency as Xen measured it (the one its own traces
@@ -188,10 +202,13 @@ static int __init ltt_guest_init(void)
 		return ret;
 	}
 	pr_info("ready: %u vCPU buffers of %u x %u bytes, %s mode, TSC %llu "
-		"Hz, domain %u, %s\n",
+		"Hz (%s), domain %u (%s), %s\n",
 		num_online_cpus(), 1u << g.nr_subbufs_order,
 		1u << g.subbuf_order, overwrite ? "overwrite" : "discard",
-		ltt_guest_tsc_hz, ltt_guest_domid, ltt_backend->name);
+		ltt_guest_tsc_hz,
+		xen_pv_domain() ? "the host's"
+				: "the guest's: Xen's tsc_params convert it",
+		ltt_guest_domid, ltt_container(), ltt_backend->name);
 	return 0;
 }
 
