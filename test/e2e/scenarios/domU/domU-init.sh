@@ -9,6 +9,8 @@
 # host, where check.sh reads these lines:
 #   ltt-domU: ltt-guest <what the module said and its files>
 #   ltt-domU: io N tag ...      DOMU_IO_LINES numbered lines
+#   ltt-domU: exits: cpuid N io M seconds S   (domu_exits=N,M: the pvh
+#                                             scenario's fixed exits)
 #   ltt-domU: work done: forks F in S s, io lines N
 #   ltt-domU: ltt-guest unloaded in S s (or: rmmod failed ...)
 #   ltt-domU: powering off
@@ -27,12 +29,19 @@ io_lines=50
 # domu_scribble_ms=N (the hostile-guest scenario): ltt-guest.ko scribbles
 # garbage over the memory dom0 reads every N ms (its scribble_ms, test only).
 scribble_ms=0
+# domu_exits=N,M (the pvh scenario): N CPUIDs and M port reads after the
+# forks (ltt-e2e-guest-exits), each an exit to Xen in a PVH/HVM guest.
+exits=
+# domu_ltt=0: no ltt-guest.ko (the pvh scenario's xentrace round).
+ltt=1
 # shellcheck disable=SC2013 # the command line is one line of words
 for a in $(cat /proc/cmdline); do
 	case $a in
 	domu_work_s=*) work_s=${a#*=} ;;
 	domu_io_lines=*) io_lines=${a#*=} ;;
 	domu_scribble_ms=*) scribble_ms=${a#*=} ;;
+	domu_exits=*) exits=${a#*=} ;;
+	domu_ltt=*) ltt=${a#*=} ;;
 	esac
 done
 read -r up _ </proc/uptime
@@ -44,7 +53,9 @@ say "init reached, uptime $up s, kernel $(uname -r), $(grep -c ^processor /proc/
 geometry=
 [ "$scribble_ms" = 0 ] || geometry="subbuf_size=16384 nr_subbufs=8"
 # shellcheck disable=SC2086 # geometry is words
-if insmod /ltt-guest.ko scribble_ms="$scribble_ms" $geometry 2>/tmp/insmod.err; then
+if [ "$ltt" = 0 ]; then
+	say "ltt-guest not loaded (domu_ltt=0)"
+elif insmod /ltt-guest.ko scribble_ms="$scribble_ms" $geometry 2>/tmp/insmod.err; then
 	say "ltt-guest loaded"
 	[ "$scribble_ms" = 0 ] || say "ltt-guest scribbling every $scribble_ms ms (test only)"
 else
@@ -64,6 +75,9 @@ while [ $(($(date +%s) - t0)) -lt "$work_s" ]; do
 	forks=$((forks + 1))
 done
 t1=$(date +%s)
+if [ -n "$exits" ]; then
+	say "$(ltt-e2e-guest-exits "${exits%,*}" "${exits#*,}" 2>&1)"
+fi
 i=1
 while [ "$i" -le "$io_lines" ]; do
 	say "io $i tag domU-io-$i-of-$io_lines"
@@ -74,7 +88,9 @@ say "work done: forks $forks in $((t1 - t0)) s, io lines $io_lines"
 # the buffers and unmaps them, then the module ends its grants (waiting
 # for dom0 up to 5 s).
 t0=$(date +%s)
-if rmmod ltt_guest 2>/tmp/rmmod.err; then
+if ! grep -q '^ltt_guest ' /proc/modules; then
+	:
+elif rmmod ltt_guest 2>/tmp/rmmod.err; then
 	say "ltt-guest unloaded in $(($(date +%s) - t0)) s"
 else
 	say "ltt-guest rmmod failed: $(cat /tmp/rmmod.err)"

@@ -7,7 +7,9 @@
 #                                   in seconds where the 66 MB vmlinux took
 #                                   minutes under TCG
 #   build/e2e-domU/initrd.cpio.gz   busybox-static, domU-init.sh as /init,
-#                                   build/ltt-guest/ltt-guest.ko
+#                                   build/ltt-guest/ltt-guest.ko, and
+#                                   /bin/ltt-e2e-guest-exits (static; the
+#                                   pvh scenario's exits, domu_exits=)
 # dom0's initramfs gets the directory as /root/domU (scenario.conf FILES).
 set -euo pipefail
 here=$(dirname "$0")
@@ -35,6 +37,7 @@ ln -s busybox "$stage/bin/sh"
 cp "$here/domU-init.sh" "$stage/init"
 chmod 755 "$stage/init"
 cp "$ko" "$stage/ltt-guest.ko"
+cc -O2 -Wall -Wextra -Werror -static -o "$stage/bin/ltt-e2e-guest-exits" test/e2e/workload/guest_exits.c
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -n -9 >"$out/initrd.cpio.gz.tmp"
 mv -f "$out/initrd.cpio.gz.tmp" "$out/initrd.cpio.gz"
 rm -rf "$stage"
