@@ -54,6 +54,18 @@ TEST(TscParams, EmulatedIsRefused) {
     EXPECT_TRUE(vcpu_tsc_map::convertible({params(0, 1, 0, -5)}));
 }
 
+TEST(TscParams, AnEmulatedStartBeforeNativeRecordsIsSkipped) {
+    // A PVH domain is built with Xen's default (emulated here) and switched
+    // to native at once: the emulated record claims nothing.
+    const std::vector<tsc_record> records = {params(100, 1, 0, 0, true), params(2000, 1, 0, -1000),
+                                             params(5000, 1, 0, 2000)};
+    ASSERT_TRUE(vcpu_tsc_map::convertible(records));
+    const vcpu_tsc_map m(records);
+    EXPECT_EQ(m.to_host(50), 1050u);   // before the first native record: its formula
+    EXPECT_EQ(m.to_host(3000), 4000u); // the native segments as without the emulated one
+    EXPECT_EQ(m.to_host(8000), 6000u);
+}
+
 TEST(TscParams, ChangeMidTraceSplitsSegments) {
     // At host 2000 the guest reads host - 1000; at host 5000 its TSC jumps
     // forward: it reads host + 2000 (guest 3999 at host 4999, then 7000).

@@ -26,10 +26,21 @@ std::optional<std::uint64_t> guest_to_host(const tsc_record& r, std::uint64_t gu
 
 vcpu_tsc_map::vcpu_tsc_map(std::vector<tsc_record> records) : records_(std::move(records)) {}
 
+namespace {
+
+bool convertible_record(const tsc_record& r) {
+    return !r.emulated && r.ratio != 0 && r.frac_bits < 64;
+}
+
+} // namespace
+
 bool vcpu_tsc_map::convertible(const std::vector<tsc_record>& records) {
-    return !records.empty() && std::none_of(records.begin(), records.end(), [](const auto& r) {
-        return r.emulated || r.ratio == 0 || r.frac_bits >= 64;
-    });
+    // What the vCPU runs under since its last change. Xen builds a domain
+    // with its default TSC mode and xl sets the one asked for right after
+    // (measured: a PVH domU's vCPU 0 has an emulated=1 record at creation,
+    // then native ones, before its kernel starts): earlier emulated
+    // segments claim no guest timestamp (to_host).
+    return !records.empty() && convertible_record(records.back());
 }
 
 std::uint64_t vcpu_tsc_map::to_host(std::uint64_t guest) const {
@@ -40,12 +51,17 @@ std::uint64_t vcpu_tsc_map::to_host(std::uint64_t guest) const {
     // time no host reaches (2^63 cycles: a century at 3 GHz): such a
     // segment does not claim it (it is an earlier segment's).
     constexpr std::uint64_t no_host_reaches = std::uint64_t{1} << 63;
-    for (std::size_t i = records_.size(); i-- > 1;) {
+    // An emulated segment converts nothing (guest_to_host), so claims
+    // nothing either.
+    std::size_t first = 0;
+    while (first + 1 < records_.size() && !convertible_record(records_[first]))
+        ++first;
+    for (std::size_t i = records_.size(); i-- > first + 1;) {
         const auto host = guest_to_host(records_[i], guest);
         if (host && *host >= records_[i].host_ts && *host < no_host_reaches)
             return *host;
     }
-    return guest_to_host(records_.front(), guest).value_or(saturated);
+    return guest_to_host(records_[first], guest).value_or(saturated);
 }
 
 void tsc_params_table::add(std::uint32_t domid, std::uint32_t vcpu, const tsc_record& r) {

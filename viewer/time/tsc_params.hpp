@@ -39,8 +39,9 @@ std::optional<std::uint64_t> guest_to_host(const tsc_record& r, std::uint64_t gu
 // Every record of one vCPU, piecewise.
 class vcpu_tsc_map {
 public:
-    // `records` in host-time order, at least one, none emulated (the caller
-    // checks: convertible()).
+    // `records` in host-time order, at least one, the last one convertible
+    // (the caller checks: convertible()); emulated ones before it claim no
+    // guest timestamp.
     explicit vcpu_tsc_map(std::vector<tsc_record> records);
 
     static bool convertible(const std::vector<tsc_record>& records);
