@@ -29,7 +29,15 @@ std::string_view state_name(runstate s) {
 time_audit::time_audit(const analysis_context& context, std::size_t examples)
     : context_(context), examples_n_(examples),
       runstate_(context.classes->find(ltt::layer::xen, "runstate_change")),
-      tsc_params_(context.classes->find(ltt::layer::xen, "time_tsc_params")) {
+      tsc_params_(context.classes->find(ltt::layer::xen, "time_tsc_params")),
+      domain_create_(context.classes->find(ltt::layer::xen, "domain_create")) {
+    if (domain_create_ != nullptr) {
+        const auto index = domain_create_->field_index("dom_id");
+        if (index)
+            f_create_dom_ = *index;
+        else
+            domain_create_ = nullptr;
+    }
     if (runstate_ != nullptr) {
         f_dom_ = *runstate_->field_index("domid");
         f_vcpu_ = *runstate_->field_index("vcpu");
@@ -51,7 +59,7 @@ std::size_t time_audit::slot_of(std::uint32_t domid) {
     for (std::size_t i = 0; i < domains_.size(); ++i)
         if (domains_[i].domid == domid)
             return i;
-    domains_.push_back({domid, 0, 0, 0, 0});
+    domains_.push_back({domid, 0, 0, 0, 0, 0, 0});
     domain_checked_.emplace_back(0, 0);
     return domains_.size() - 1;
 }
@@ -87,7 +95,18 @@ void time_audit::on_event(const event& e) {
             refreshed_.clear();
             return;
         }
-        if (e.cls == runstate_ && runstate_ != nullptr) {
+        if (e.cls == domain_create_ && domain_create_ != nullptr) {
+            // The guest events of that domain merged before its creation
+            // (they had no runstate yet): a guest clock Xen's does not
+            // agree with, e.g. a PVH guest's TSC left unconverted.
+            domain_counts& d = domains_[slot_of(
+                static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_create_dom_)))];
+            d.before_created += d.no_state_yet;
+            before_created_ += d.no_state_yet;
+            d.unchecked -= d.no_state_yet;
+            guest_unchecked_ -= d.no_state_yet;
+            d.no_state_yet = 0;
+        } else if (e.cls == runstate_ && runstate_ != nullptr) {
             const vcpu_key v{static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_dom_)),
                              static_cast<std::uint32_t>(unsigned_at(*e.cls, e.payload, f_vcpu_))};
             refreshed_.insert(v);
@@ -122,6 +141,8 @@ void time_audit::on_event(const event& e) {
     if (!st || (hypervisor_loss_ && !refreshed_.contains(v))) {
         ++guest_unchecked_;
         ++d.unchecked;
+        if (!st)
+            ++d.no_state_yet;
         return;
     }
     ++guest_checked_;
@@ -177,6 +198,9 @@ result time_audit::finish() {
                      "checkable (no runstate yet, after a hypervisor loss, or {} after a "
                      "hypervisor CPU's trace ended)",
                      guest_checked_, guest_unchecked_, after_end_)});
+    t.rows.push_back({"guest events before their domain was created", before_created_,
+                      verdict(before_created_ == 0),
+                      "merged before the hypervisor trace's domain_create of their domain"});
     const std::uint64_t outside = have_hypervisor_ ? before_hypervisor_ + after_hypervisor_ : 0;
     t.rows.push_back({"guest events outside the hypervisor trace's span", outside,
                       have_hypervisor_ ? (outside == 0 ? std::string("ok") : std::string("note"))
@@ -224,7 +248,8 @@ result time_audit::finish() {
                  {"not_checkable", "not checkable", unit::count},
                  {"after_hypervisor_end", "after a hypervisor CPU's end", unit::count},
                  {"before_hypervisor", "before the hypervisor trace", unit::count},
-                 {"after_hypervisor", "after the hypervisor trace", unit::count}};
+                 {"after_hypervisor", "after the hypervisor trace", unit::count},
+                 {"before_domain_created", "before its creation", unit::count}};
     for (std::size_t i = 0; i < domains_.size(); ++i) {
         const domain_counts& d = domains_[i];
         // Whether that domain's kernel sources are on the host TSC.
@@ -234,7 +259,8 @@ result time_audit::finish() {
                 clock = "guest TSC, not converted";
         g.rows.push_back({std::uint64_t{d.domid}, clock, domain_checked_[i].first,
                           domain_checked_[i].second, d.unchecked, d.after_end,
-                          have_hypervisor_ ? d.before : 0, have_hypervisor_ ? d.after : 0});
+                          have_hypervisor_ ? d.before : 0, have_hypervisor_ ? d.after : 0,
+                          d.before_created});
     }
     r.tables.push_back(std::move(g));
     if (!examples_.empty()) {

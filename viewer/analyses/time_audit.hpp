@@ -8,6 +8,10 @@
 //       was not converted). Not checked for a vCPU until the hypervisor
 //       trace has said its state, nor after a hypervisor loss until its next
 //       runstate change.
+//   guest events before their domain was created   a guest event with no
+//       runstate yet for its vCPU, of a domain whose domain_create the
+//       hypervisor trace records later: the guest's clock and Xen's
+//       disagree (a PVH guest's TSC merged unconverted lands there).
 //   guest events outside the hypervisor's span   before its first or after
 //       its last event (the traces do not cover the same time).
 //   events out of order in their own stream   overlapping packets.
@@ -38,7 +42,7 @@ public:
     result finish() override;
 
     // Violations found (for a command's exit status or a test).
-    std::uint64_t violations() const noexcept { return outside_running_; }
+    std::uint64_t violations() const noexcept { return outside_running_ + before_created_; }
 
 private:
     using vcpu_key = std::pair<std::uint32_t, std::uint32_t>;
@@ -46,6 +50,9 @@ private:
     std::size_t examples_n_;
     const event_class* runstate_ = nullptr;
     const event_class* tsc_params_ = nullptr;
+    const event_class* domain_create_ = nullptr;
+    std::size_t f_create_dom_ = 0;
+    std::uint64_t before_created_ = 0; // guest events before their domain's domain_create
     std::size_t f_dom_ = 0, f_vcpu_ = 0;
     std::size_t f_tsc_[6]{}; // tsc_params: domid, vcpu, ratio, frac_bits, offset, emulated
     bool have_hypervisor_ = false;
@@ -76,6 +83,9 @@ private:
     struct domain_counts {
         std::uint32_t domid = 0;
         std::uint64_t unchecked = 0, before = 0, after = 0, after_end = 0;
+        // Unchecked for want of a runstate so far, and those of them a
+        // later domain_create of the domain showed came before it existed.
+        std::uint64_t no_state_yet = 0, before_created = 0;
     };
     std::size_t slot_of(std::uint32_t domid);
     std::vector<domain_counts> domains_;
