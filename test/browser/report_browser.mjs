@@ -100,6 +100,12 @@ try {
           .map((tr) => [...tr.cells].map((td) => ({ text: td.textContent.trim(), missing: td.classList.contains('missing') })));
       }
     }
+    // The audit box's other tables (guest_events, violations), as the
+    // sections' tables.
+    for (const b of document.querySelectorAll('#audit [data-table]')) {
+      out['audit/' + b.dataset.table] = [...b.querySelectorAll('table.data tbody tr')]
+        .map((tr) => [...tr.cells].map((td) => ({ text: td.textContent.trim(), missing: td.classList.contains('missing') })));
+    }
     out['audit/checks'] = [...document.querySelectorAll('#audit > .table-wrap table.data tbody tr')]
       .map((tr) => [...tr.cells].map((td) => ({ text: td.textContent.trim(), missing: false })));
     return out;
