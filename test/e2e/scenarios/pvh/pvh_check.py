@@ -210,33 +210,45 @@ def parse_xenalyze_domain(text, domid):
 # differ by the boot's small variation and ltt-guest.ko's own (a few CPUIDs
 # at load) only.
 WORK_REASONS = ("cpuid", "ioio")
-WORK_SLACK = 0.05
-# Exits driven by time (timer and event-channel interrupts, halts, timer
-# and event-channel hypercalls, APIC MSRs): the rounds' lengths and
-# ltt-guest.ko's traffic with dom0 (grants, notifications) differ.
-TIME_SLACK = 0.35
+WORK_SLACK = 0.02
+# Exits driven by time (timer and event-channel interrupts and their
+# windows, halts, timer and event-channel hypercalls, APIC MSRs): per second
+# of each guest's life (xl create to destroyed) the rounds may differ by
+# this factor: the ltt-xen round's guest also runs ltt-guest.ko, whose
+# grants, notifications and dom0's reading add hypercalls and interrupts
+# (1.4-2.2 times the xentrace round's rates were measured), and TCG's
+# timing varies.
+TIME_FACTOR = 3.0
 # Reasons with fewer exits than this in both rounds are reported only.
 RARE = 200
 
 
-def compare_rounds(ltt, ref, problems, label):
-    """Rows (reason, ltt round, xentrace round, allowed difference, verdict)."""
+def compare_rounds(ltt, ref, life, problems, label):
+    """Rows (reason, ltt round, xentrace round, allowed, verdict): the work's
+    reasons by count, the others by rate over each round's life (s)."""
     rows = []
     for reason in sorted(set(ltt) | set(ref)):
         a, b = ltt.get(reason, 0), ref.get(reason, 0)
         big = max(a, b)
-        slack = WORK_SLACK if reason in WORK_REASONS else TIME_SLACK
-        allowed = int(slack * big) + 50
-        if big < RARE and reason not in WORK_REASONS:
-            verdict = "reported"
-        elif abs(a - b) <= allowed:
-            verdict = "ok"
+        row = {"reason": str(reason), "ltt": a, "xentrace": b}
+        if reason in WORK_REASONS:
+            allowed = int(WORK_SLACK * big) + 100
+            row["allowed"] = "+-%d" % allowed
+            ok = abs(a - b) <= allowed
         else:
-            verdict = "FAIL"
-            problems.append("%s %s: %d in ltt-xen's round, %d in xentrace's: more apart than %d"
-                            % (label, reason, a, b, allowed))
-        rows.append({"reason": str(reason), "ltt": a, "xentrace": b, "allowed": allowed,
-                     "verdict": verdict})
+            ra, rb = a / life[0], b / life[1]
+            row["rates_per_s"] = [round(ra, 1), round(rb, 1)]
+            row["allowed"] = "rate x%.1f" % TIME_FACTOR
+            ok = min(ra, rb) * TIME_FACTOR >= max(ra, rb)
+        if big < RARE and reason not in WORK_REASONS:
+            row["verdict"] = "reported"
+        elif ok:
+            row["verdict"] = "ok"
+        else:
+            row["verdict"] = "FAIL"
+            problems.append("%s %s: %d in ltt-xen's round, %d in xentrace's: more apart than %s"
+                            % (label, reason, a, b, row["allowed"]))
+        rows.append(row)
     return rows
 
 
@@ -387,8 +399,12 @@ def main():
                             % (bt_exits.get(reason, 0), reason, pvh, need))
 
     # The two rounds.
-    res["rounds"] = {"exits": compare_rounds(bt_exits, xt_exits, problems, "exits"),
-                     "injections": compare_rounds(bt_inj, xt_inj, problems, "injections of vector")}
+    life = (run["life_s"]["pvh"] + run["xl_create_s"]["pvh"],
+            run["life_s"]["pvh-xentrace"] + run["xl_create_s"]["pvh-xentrace"])
+    res["rounds"] = {"life_s": life,
+                     "exits": compare_rounds(bt_exits, xt_exits, life, problems, "exits"),
+                     "injections": compare_rounds(bt_inj, xt_inj, life, problems,
+                                                  "injections of vector")}
 
     # ltt-view's audit (its table guest_events: one row per guest domain):
     # nothing while not running with the conversion, every event checked;
@@ -419,7 +435,7 @@ def main():
         problems.append("ltt-view audit --no-tsc-convert has no guest_events row of domain %d" % pvh)
     else:
         bad = sum(raw.get(k) or 0 for k in ("while_not_running", "before_hypervisor",
-                                            "after_hypervisor"))
+                                            "after_hypervisor", "before_domain_created"))
         if bad < len(gev) * 0.5:
             problems.append("ltt-view audit --no-tsc-convert finds only %d of the guest's %d "
                             "events misplaced: the audit could not fail" % (bad, len(gev)))
@@ -428,7 +444,7 @@ def main():
         print("FAIL: " + p)
     for kind in ("exits", "injections"):
         for row in res["rounds"][kind]:
-            print("%s %-12s ltt-xen round %7d  xentrace round %7d  (allowed %d) %s"
+            print("%s %-12s ltt-xen round %7d  xentrace round %7d  (allowed %s) %s"
                   % (kind, row["reason"], row["ltt"], row["xentrace"], row["allowed"], row["verdict"]))
     aw = res["audit_windows"]
     print("time base: %d guest events converted with tsc_params, %d outside guest mode; "
