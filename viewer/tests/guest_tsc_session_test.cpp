@@ -393,5 +393,62 @@ TEST_F(GuestTscSession, CommandLineJson) {
     EXPECT_EQ(exits["ioio"]["avg_cycles"], 50);
 }
 
+// A guest trace whose events come before the hypervisor trace's
+// domain_create of their domain (as an unconverted PVH trace does): the
+// audit calls them violations, not merely "not checkable". Domain 7 is
+// created at 50,000 and runs from 50,010; its kernel recorded at 10,000 and
+// 20,000 (before) and 60,000 (after, while running).
+TEST(GuestTscAudit, EventsBeforeTheirDomainWasCreatedAreViolations) {
+    test::scratch_dir dir;
+    const fs::path root = dir.path() / "session";
+    ltt::uuid clock{};
+    for (std::size_t i = 0; i < clock.size(); ++i)
+        clock[i] = static_cast<std::uint8_t>(0x50 + i);
+    {
+        synth::channel_writer hv(root, "hypervisor", ltt::layer::xen, 32754,
+                                 ltt::facility_sets::xen, fs::path(LTT_CTF_DIR) / "xen", clock,
+                                 tsc_hz, 64 * 1024);
+        synth::channel_writer guest(root, "domU-7/kernel", ltt::layer::kernel, 7,
+                                    ltt::facility_sets::kernel, fs::path(LTT_CTF_DIR) / "kernel",
+                                    clock, tsc_hz, 64 * 1024);
+        ltt::payload_writer start; // statedump of nothing: the trace's first event
+        hv.add(0, 5'000, "domain_statedump_start", start);
+        ltt::payload_writer create; // dom 7, PV, 1 vCPU, not privileged
+        create.put(std::uint16_t{7})
+            .put(std::uint8_t{1})
+            .put(std::uint32_t{1})
+            .put(std::uint8_t{0});
+        hv.add(0, 50'000, "domain_create", create);
+        ltt::payload_writer run;
+        run.put(std::uint16_t{7}).put(std::uint16_t{0}).put(runnable).put(running);
+        hv.add(0, 50'010, "runstate_change", run);
+        ltt::payload_writer end;
+        end.put(std::uint16_t{7}).put(std::uint16_t{0}).put(running).put(blocked);
+        hv.add(0, 90'000, "runstate_change", end);
+        for (const std::uint64_t at : {10'000, 20'000, 60'000}) {
+            ltt::payload_writer p;
+            p.put(std::uint32_t{1}); // softirq TIMER
+            guest.add(0, at, "softirq_entry", p);
+        }
+        hv.close();
+        guest.close();
+    }
+    const outcome o = read_session(root, true);
+    const auto& created = audit_row(o, "guest events before their domain was created");
+    EXPECT_EQ(u(created[1]), 2u);
+    EXPECT_EQ(std::get<std::string>(created[2]), "VIOLATION");
+    EXPECT_EQ(u(audit_row(o, "guest events while their vCPU was not running")[1]), 0u);
+    bool found = false;
+    for (const auto& row : o.rows.at("guest_events")) {
+        if (u(row[0]) != 7)
+            continue;
+        found = true;
+        EXPECT_EQ(u(row[2]), 1u); // checked: the event at 60,000
+        EXPECT_EQ(u(row[4]), 0u); // not checkable: none left
+        EXPECT_EQ(u(row[8]), 2u); // before_domain_created
+    }
+    EXPECT_TRUE(found);
+}
+
 } // namespace
 } // namespace ltt::viewer
