@@ -39,6 +39,11 @@ consumerd_ns() {
 }
 
 ltt_lttng_start >&2
+# The program runs as the tracing user (lttng-session.sh), who may not reach
+# the build tree (a checkout under a 0700 directory): a copy in its home.
+cp "$ust" "$LTT_LTTNG_HOME/ltt-bench-ust"
+chmod 755 "$LTT_LTTNG_HOME/ltt-bench-ust"
+ust=$LTT_LTTNG_HOME/ltt-bench-ust
 trace=$LTT_LTTNG_HOME/trace
 ltt_lttng create drain --output="$trace" >&2
 ltt_lttng enable-channel -u drain-ch --buffers-uid --discard --subbuf-size="$subbuf" \
