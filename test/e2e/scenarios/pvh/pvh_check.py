@@ -150,19 +150,12 @@ def audit_guest(gev, params, windows, convert):
     return checked, outside, examples
 
 
-def exits_per_reason(hv, domid):
+def count_by(hv, event, domid, field):
+    """How many of the domain's `event` records carry each value of `field`."""
     n = Counter()
     for _, _, name, _, f in hv:
-        if name == "hvm_svm_vmexit" and f.get("dom_id") == domid:
-            n[f["exit_reason"]] += 1
-    return n
-
-
-def injections(hv, domid):
-    n = Counter()
-    for _, _, name, _, f in hv:
-        if name == "hvm_intr_inject" and f.get("dom_id") == domid:
-            n[f["vector"]] += 1
+        if name == event and f.get("dom_id") == domid:
+            n[f[field]] += 1
     return n
 
 
@@ -349,8 +342,8 @@ def main():
                         % (rc2, err2[-300:]))
 
     # Exits per reason: babeltrace2, ltt-view, xenalyze (the xentrace round).
-    bt_exits = exits_per_reason(hv, pvh)
-    bt_inj = injections(hv, pvh)
+    bt_exits = count_by(hv, "hvm_svm_vmexit", pvh, "exit_reason")
+    bt_inj = count_by(hv, "hvm_intr_inject", pvh, "vector")
     res["exits_babeltrace2"] = dict(bt_exits)
     res["injections_babeltrace2"] = {str(k): v for k, v in bt_inj.items()}
     rc, out, err = view("summary", "--json", sess)
