@@ -422,6 +422,26 @@ void irq_latency::end_chain(chain_id id, const std::string& reason, bool outside
     forget(id);
 }
 
+// A traced guest's chain still open at the end: each notification, the
+// open one and those coalesced into it, by its own set_pending. After the
+// guest's last event (ltt-guest unloaded, the guest went on handling the
+// port untraced, and every later notification coalesced into this chain)
+// is outside its trace; before it, the trace ended before the handler.
+void irq_latency::end_at_trace_end(chain_id id) {
+    const auto it = open_.find(id);
+    const auto last = guest_last_.find(it->second.ch.domid);
+    const auto classify = [&](const chain& c) {
+        if (last == guest_last_.end() || *c.t_pending > last->second)
+            ended_early(c, "after the guest's trace ended", true);
+        else
+            ended_early(c, "trace ended before the handler");
+    };
+    classify(it->second.ch);
+    for (const chain& f : it->second.coalesced)
+        classify(f);
+    forget(id);
+}
+
 void irq_latency::complete_open(chain_id id) {
     open_chain& o = open_.at(id);
     complete(o.ch);
@@ -530,11 +550,8 @@ result irq_latency::finish() {
                 complete_open(id);
         } else if (!guest_traced_.contains(ch.domid)) {
             end_chain(id, "guest kernel not traced", true);
-        } else if (const auto last = guest_last_.find(ch.domid);
-                   last == guest_last_.end() || *ch.t_pending > last->second) {
-            end_chain(id, "after the guest's trace ended", true);
         } else {
-            end_chain(id, "trace ended before the handler");
+            end_at_trace_end(id);
         }
     }
     for (auto& [v, ch] : woken_) {

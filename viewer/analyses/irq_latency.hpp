@@ -136,6 +136,7 @@ private:
     // forgets it.
     void complete_open(chain_id id);
     void end_chain(chain_id id, const std::string& reason, bool outside_trace = false);
+    void end_at_trace_end(chain_id id);
     // Removes an open chain and every index that points at it.
     void forget(chain_id id);
 

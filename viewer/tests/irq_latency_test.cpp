@@ -202,4 +202,34 @@ TEST(IrqLatency, DomUChainsByOriginAndTraceWindow) {
     EXPECT_EQ(ended, want_ended);
 }
 
+// ltt-guest unloads while a port is pending on a running vCPU: the guest
+// handles it untraced, so every later notification of that port coalesces
+// into the open chain. Each is classified by its own set_pending: the one
+// before the guest's last event ended before its handler, the later ones
+// fell after the guest's trace.
+TEST(IrqLatency, NotificationsAfterTheGuestTraceEndedAreOutsideIt) {
+    session ss;
+    ss.guest(100, "xen_evtchn_statedump_irq",
+             {{"port", 5}, {"irq", 22}, {"type", 4}, {"cpu", 1}, {"name", std::string("blkif")}});
+    ss.xen(1000, "evtchn_set_pending", {{"domid", domu}, {"port", 5}, {"vcpu", 1}});
+    ss.guest(1010, "xen_evtchn_upcall_entry", {{"vcpu", 1}}); // the guest's last event
+    ss.xen(2000, "evtchn_set_pending", {{"domid", domu}, {"port", 5}, {"vcpu", 1}});
+    ss.xen(3000, "evtchn_set_pending", {{"domid", domu}, {"port", 5}, {"vcpu", 1}});
+
+    irq_latency a(ss.context());
+    const result r = ss.run(a);
+
+    std::map<std::string, std::uint64_t> ended;
+    for (const auto& row : rows(r, "ended_early"))
+        ended[s(row.at("reason"))] += u(row.at("count"));
+    const std::map<std::string, std::uint64_t> want{{"trace ended before the handler", 1},
+                                                    {"after the guest's trace ended", 2}};
+    EXPECT_EQ(ended, want);
+    const auto cov = rows(r, "coverage");
+    ASSERT_EQ(cov.size(), 1u);
+    EXPECT_EQ(u(cov[0].at("interrupts")), 3u);
+    EXPECT_EQ(u(cov[0].at("chained")), 0u);
+    EXPECT_EQ(u(cov[0].at("ended_early")), 3u);
+}
+
 } // namespace
