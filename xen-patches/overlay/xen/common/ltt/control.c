@@ -98,6 +98,18 @@ static int ltt_query(struct xen_sysctl_ltt_query *q)
     return 0;
 }
 
+int ltt_facility_id(const char *name, size_t len)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(ltt_facilities); i++ )
+        if ( strlen(ltt_facilities[i].name) == len &&
+             !strncmp(ltt_facilities[i].name, name, len) )
+            return i;
+
+    return -ENOENT;
+}
+
 static struct ltt_cpu *ltt_cpu_of(uint32_t cpu)
 {
     return cpu < nr_cpu_ids ? ltt_cpus[cpu] : NULL;
@@ -166,7 +178,7 @@ static void ltt_free_all(void)
         }
 }
 
-static int ltt_setup(const struct xen_sysctl_ltt_setup *s)
+int ltt_setup(const struct xen_sysctl_ltt_setup *s)
 {
     unsigned int so, no, cpu;
     uint64_t data_bytes, pages;
@@ -233,7 +245,7 @@ static int ltt_setup(const struct xen_sysctl_ltt_setup *s)
     return 0;
 }
 
-static int ltt_events(const struct xen_sysctl_ltt_events *e, bool on)
+int ltt_events(const struct xen_sysctl_ltt_events *e, bool on)
 {
     unsigned int first, nr, i;
 
@@ -274,7 +286,7 @@ static int ltt_events(const struct xen_sysctl_ltt_events *e, bool on)
     return 0;
 }
 
-static int ltt_start(void)
+int ltt_start(void)
 {
     unsigned int cpu, i;
 
@@ -393,7 +405,7 @@ static int ltt_put_subbuf(uint32_t cpu)
     return 0;
 }
 
-static int ltt_teardown(void)
+int ltt_teardown(void)
 {
     unsigned int cpu;
 
@@ -496,6 +508,7 @@ static int __init cf_check ltt_init(void)
 {
     ltt_notify_init();
     ltt_hotplug_init();
+    ltt_boot_start();
 
     return 0;
 }

@@ -79,6 +79,16 @@ void ltt_consumer_check(struct ltt_cpu *c);
 /* statedump.c */
 void ltt_statedump(void);
 
+/* control.c: the sysctl's sub-ops, also used by ltt_boot_start(). */
+int ltt_setup(const struct xen_sysctl_ltt_setup *s);
+int ltt_events(const struct xen_sysctl_ltt_events *e, bool on);
+int ltt_start(void);
+int ltt_teardown(void);
+int ltt_facility_id(const char *name, size_t len);
+
+/* boot.c: "ltt_boot=" on Xen's command line. */
+void ltt_boot_start(void);
+
 /* bench.c */
 int ltt_bench(struct xen_sysctl_ltt_bench *b);
 
