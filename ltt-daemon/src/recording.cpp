@@ -46,6 +46,11 @@ recording::recording(recording_config config)
         state_ = session_state(channel_.mode == ltt::ring_mode::overwrite);
         catalog_ = std::make_unique<facility_catalog>(channel_, config_.facility_dirs);
         enabled_.assign(catalog_->event_count(), false);
+        // A producer recording before the session existed (Xen from boot):
+        // the session starts from what it records.
+        if (const std::vector<bool> adopted = source_->adopted_events();
+            adopted.size() == enabled_.size())
+            enabled_ = adopted;
         // Everything the metadata needs is known now: fail at create, not
         // at start.
         (void)make_metadata();

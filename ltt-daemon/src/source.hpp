@@ -160,6 +160,11 @@ public:
     // once while started, at start() otherwise.
     virtual void set_events(const std::vector<bool>& enabled) = 0;
 
+    // The producer was already recording when setup() took its buffers
+    // (Xen recording from boot, ltt_boot=): the events it records, which
+    // the session starts from; empty otherwise.
+    virtual std::vector<bool> adopted_events() const { return {}; }
+
     // Tracing on (the enabled events) / off (no event at all).
     virtual void start() = 0;
     virtual void stop() = 0;

@@ -86,9 +86,13 @@ void xen_source::setup(const requested_geometry& geometry) {
         if (const int err = xc_->query(r, true))
             fail("source xen: query", err);
         take_channel(r);
+        nr_cpus_ = r.q.nr_cpus;
+        if (r.q.state == static_cast<std::uint32_t>(xen::ltt_state::started) && r.q.mode == 1) {
+            adopt(r, geometry);
+            return;
+        }
         if (r.q.state != static_cast<std::uint32_t>(xen::ltt_state::none))
             fail("source xen: setup", EEXIST);
-        nr_cpus_ = r.q.nr_cpus;
 
         const std::uint64_t size = geometry.subbuf_size.value_or(default_subbuf_size);
         const std::uint32_t count = geometry.subbufs.value_or(default_subbufs);
@@ -132,16 +136,60 @@ void xen_source::setup(const requested_geometry& geometry) {
         if (now.q.subbuf_order != channel_.subbuf_order ||
             now.q.nr_subbufs_order != channel_.nr_subbufs_order)
             throw source_error("source xen: Xen set up another geometry than asked for");
-        for (std::uint32_t cpu = 0; cpu < nr_cpus_; cpu++)
-            map_cpu(cpu);
-        if (cpus_.empty())
-            throw source_error("source xen: no CPU has a buffer after setup");
+        map_all_cpus();
         log("source xen: {} CPU buffers of {} x {} bytes, TSC {} kHz, {} facilities, {} events",
             cpus_.size(), count, size, r.q.cpu_khz, channel_.facilities.size(), r.q.nr_events);
     } catch (...) {
         teardown();
         throw;
     }
+}
+
+void xen_source::adopt(const xen::query_result& r, const requested_geometry& geometry) {
+    const auto& q = r.q;
+    const std::uint64_t size = std::uint64_t{1} << q.subbuf_order;
+    const std::uint32_t count = 1u << q.nr_subbufs_order;
+    // What the session asked for must be what Xen has: silently recording
+    // into another geometry or mode than the one asked for is not adopting.
+    if ((geometry.mode && *geometry.mode != ltt::ring_mode::overwrite) ||
+        (geometry.subbuf_size && *geometry.subbuf_size != size) ||
+        (geometry.subbufs && *geometry.subbufs != count))
+        throw source_error(fmt::format(
+            "source xen: Xen records from boot (ltt_boot=) into {} x {} byte sub-buffers per "
+            "CPU, overwrite mode; the session asks for {}{}{}: leave them out to adopt Xen's "
+            "buffers",
+            count, size, geometry.mode ? fmt::format("{} mode ", to_string(*geometry.mode)) : "",
+            geometry.subbufs ? fmt::format("{} sub-buffers ", *geometry.subbufs) : "",
+            geometry.subbuf_size ? fmt::format("of {} bytes", *geometry.subbuf_size) : ""));
+    if (r.enabled.size() != q.nr_events)
+        throw source_error(fmt::format("source xen: Xen lists {} of its {} events' enable flags",
+                                       r.enabled.size(), q.nr_events));
+    channel_.subbuf_order = q.subbuf_order;
+    channel_.nr_subbufs_order = q.nr_subbufs_order;
+    channel_.mode = ltt::ring_mode::overwrite;
+    std::memcpy(channel_.uuid.data(), q.uuid, sizeof q.uuid);
+    generation_ = q.generation;
+    ctl_pages_ = q.ctl_pages;
+    data_pages_ = q.data_pages;
+    enabled_.assign(r.enabled.begin(), r.enabled.end());
+    in_xen_ = enabled_;
+    adopted_events_ = enabled_;
+    fm_ = std::make_unique<xen::foreign_memory>();
+    virq_ = std::make_unique<xen::virq_channel>(xen::virq_ltt);
+    owner_ = true; // from now on this session's: its teardown frees them
+    started_ = true;
+    adopted_running_ = true;
+    map_all_cpus();
+    log("source xen: adopted the buffers Xen records into from boot: {} CPUs, {} x {} bytes, "
+        "overwrite mode, {} of {} events enabled",
+        cpus_.size(), count, size, std::count(enabled_.begin(), enabled_.end(), true), q.nr_events);
+}
+
+void xen_source::map_all_cpus() {
+    for (std::uint32_t cpu = 0; cpu < nr_cpus_; cpu++)
+        map_cpu(cpu);
+    if (cpus_.empty())
+        throw source_error("source xen: no CPU has a buffer after setup");
 }
 
 bool xen_source::map_cpu(std::uint32_t cpu) {
@@ -319,6 +367,14 @@ void xen_source::set_events(const std::vector<bool>& enabled) {
 
 void xen_source::start() {
     apply_events();
+    if (adopted_running_) {
+        // Recording since boot: go on, with the state as it is now (a
+        // restart would write the statedump too, but stop recording first).
+        adopted_running_ = false;
+        if (const int err = xc_->simple(xen::ltt_cmd::statedump))
+            fail("source xen: statedump", err);
+        return;
+    }
     // Xen writes its statedump (domains, vCPUs, event channels) right after.
     if (const int err = xc_->simple(xen::ltt_cmd::start))
         fail("source xen: start", err);

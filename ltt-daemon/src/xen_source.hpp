@@ -11,7 +11,11 @@
 // the get/put sub-ops, because dom0 cannot write the slot table.
 //
 // Xen has one set of buffers: one session at a time owns it (setup answers
-// -EEXIST to another), and teardown frees it.
+// -EEXIST to another), and teardown frees it. Buffers Xen set up itself at
+// boot (ltt_boot= on its command line, overwrite mode, already recording)
+// are adopted by the first session created on them: its geometry, UUID
+// and enabled events are Xen's, start goes on recording (a statedump, not
+// a restart), and that session's teardown frees them.
 #pragma once
 
 #include "source.hpp"
@@ -39,6 +43,7 @@ public:
     std::vector<source_event> handle_readable(int fd) override;
     std::vector<int> flush(const std::vector<std::uint32_t>& cpus, flush_kind kind) override;
     void set_events(const std::vector<bool>& enabled) override;
+    std::vector<bool> adopted_events() const override { return adopted_events_; }
     void start() override;
     void stop() override;
     void release(std::uint32_t cpu) override;
@@ -54,6 +59,9 @@ private:
     void put(std::uint32_t cpu) override;
 
     void take_channel(const xen::query_result& q);
+    // Xen records from boot: takes its buffers as they are.
+    void adopt(const xen::query_result& r, const requested_geometry& geometry);
+    void map_all_cpus();
     // Maps CPU `cpu`'s buffer; false when it has none (yet).
     bool map_cpu(std::uint32_t cpu);
     void apply_events();
@@ -73,6 +81,8 @@ private:
     bool started_ = false;
     std::vector<bool> enabled_; // what the session wants
     std::vector<bool> in_xen_;  // what Xen's enable map holds
+    std::vector<bool> adopted_events_;
+    bool adopted_running_ = false; // recording from boot, until our start()
 };
 
 } // namespace lttd
