@@ -1,0 +1,22 @@
+# shellcheck shell=sh
+# Runs in dom0 (see test/e2e/guest/lib.sh for the e2e_* helpers).
+#
+# Xen has recorded since boot (ltt_boot= in scenario.conf). lttd adopts its
+# buffers: `ltt-ctl create --source xen --mode overwrite` with no geometry
+# takes Xen's, and `start` goes on recording (a statedump, no restart). One
+# snapshot, then stop and destroy (which frees Xen's buffers: a second
+# create sets up new ones, and must not find the boot's). What goes to
+# $E2E_OUT: boot/ (the snapshot), boot.status.json, lttd.log, ltt-ctl.log.
+e2e_lttd_start
+e2e_ltt_ctl create boot --source xen --mode overwrite --output /tmp/boot
+e2e_ltt_ctl status boot
+e2e_ltt_ctl start boot
+e2e_ltt_ctl snapshot boot
+e2e_ltt_ctl_to "$E2E_OUT/boot.status.json" status boot --json
+e2e_ltt_ctl stop boot
+e2e_ltt_ctl destroy boot
+# The buffers are lttd's own now: a new session sets up its own geometry.
+e2e_ltt_ctl create again --source xen --mode discard --subbufs 4 --subbuf-size 64k --output /tmp/again
+e2e_ltt_ctl destroy again
+e2e_bg_stop lttd TERM || e2e_fail "lttd exited with status $? on SIGTERM (see lttd.log)"
+cp -r /tmp/boot "$E2E_OUT/boot"
