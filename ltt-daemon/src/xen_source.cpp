@@ -7,6 +7,7 @@
 #include <ltt/ring_layout.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <bit>
@@ -14,6 +15,8 @@
 #include <cstring>
 #include <poll.h>
 #include <span>
+#include <string>
+#include <vector>
 
 namespace lttd {
 
@@ -153,14 +156,20 @@ void xen_source::adopt(const xen::query_result& r, const requested_geometry& geo
     // into another geometry or mode than the one asked for is not adopting.
     if ((geometry.mode && *geometry.mode != ltt::ring_mode::overwrite) ||
         (geometry.subbuf_size && *geometry.subbuf_size != size) ||
-        (geometry.subbufs && *geometry.subbufs != count))
+        (geometry.subbufs && *geometry.subbufs != count)) {
+        std::vector<std::string> asked;
+        if (geometry.mode)
+            asked.push_back(fmt::format("{} mode", to_string(*geometry.mode)));
+        if (geometry.subbufs)
+            asked.push_back(fmt::format("{} sub-buffers", *geometry.subbufs));
+        if (geometry.subbuf_size)
+            asked.push_back(fmt::format("{} byte sub-buffers", *geometry.subbuf_size));
         throw source_error(fmt::format(
             "source xen: Xen records from boot (ltt_boot=) into {} x {} byte sub-buffers per "
-            "CPU, overwrite mode; the session asks for {}{}{}: leave them out to adopt Xen's "
-            "buffers",
-            count, size, geometry.mode ? fmt::format("{} mode ", to_string(*geometry.mode)) : "",
-            geometry.subbufs ? fmt::format("{} sub-buffers ", *geometry.subbufs) : "",
-            geometry.subbuf_size ? fmt::format("of {} bytes", *geometry.subbuf_size) : ""));
+            "CPU, overwrite mode; the session asks for {}: leave the geometry out to adopt "
+            "Xen's buffers",
+            count, size, fmt::join(asked, ", ")));
+    }
     if (r.enabled.size() != q.nr_events)
         throw source_error(fmt::format("source xen: Xen lists {} of its {} events' enable flags",
                                        r.enabled.size(), q.nr_events));

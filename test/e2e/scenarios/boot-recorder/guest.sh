@@ -8,6 +8,13 @@
 # create sets up new ones, and must not find the boot's). What goes to
 # $E2E_OUT: boot/ (the snapshot), boot.status.json, lttd.log, ltt-ctl.log.
 e2e_lttd_start
+# Another geometry than Xen's is refused, saying what Xen records into.
+if ltt-ctl create wrong --source xen --mode overwrite --subbufs 4 --output /tmp/wrong >/tmp/wrong.out 2>&1; then
+	e2e_fail "a session asking for 4 sub-buffers adopted Xen's 16: $(cat /tmp/wrong.out)"
+fi
+grep -q "Xen records from boot (ltt_boot=) into 16 x 131072" /tmp/wrong.out ||
+	e2e_fail "the refusal of another geometry does not say what Xen records into: $(cat /tmp/wrong.out)"
+e2e_log "another geometry refused: $(cat /tmp/wrong.out)"
 e2e_ltt_ctl create boot --source xen --mode overwrite --output /tmp/boot
 e2e_ltt_ctl status boot
 e2e_ltt_ctl start boot
