@@ -153,6 +153,76 @@ def compare(runs, sides):
     return out, None
 
 
+# Student's t, 0.975 quantile, by degrees of freedom (1..30): the 95%
+# interval of a mean of few rounds. A table, not scipy: ten numbers do not
+# need a dependency.
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def mean_ci(values):
+    """{mean, ci95: [low, high], n, sd} of values (the t interval of the mean)."""
+    n = len(values)
+    m = sum(values) / n
+    if n < 2:
+        return {"n": n, "mean": m, "sd": None, "ci95": None}
+    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (n - 1))
+    half = (T975[n - 2] if n - 1 <= len(T975) else 1.96) * sd / math.sqrt(n)
+    return {"n": n, "mean": m, "sd": sd, "ci95": [m - half, m + half]}
+
+
+def geomean_rate(run):
+    v = [p["ops_per_s"] for p in run["phases"].values()]
+    return math.exp(sum(math.log(x) for x in v) / len(v)) if v and min(v) > 0 else 0.0
+
+
+def intervals(cmp, sides):
+    """Many interleaved rounds, intervals not single figures: per side the
+    mean of its rounds' rates (geometric mean of the phases) with a 95%
+    interval; per traced side its overhead round by round against the
+    untraced run of the same round (paired: the host's load drifts between
+    rounds more than within one) with its mean and interval; the same for
+    the difference of two traced sides' overheads. An interval that holds
+    0 says the difference is not shown to be real."""
+    names = [s for s, _ in sides]
+    base = names[0]
+    out = {"rate": {}, "overhead_pct": {}, "difference_pct": {}}
+    gm = {s: [geomean_rate(r) for r in cmp["sides"][s]] for s in names}
+    for s in names:
+        out["rate"][s] = mean_ci(gm[s])
+    over = {}
+    for s in names[1:]:
+        pairs = list(zip(gm[base], gm[s]))
+        over[s] = [100.0 * (b / t - 1.0) for b, t in pairs if b > 0 and t > 0]
+        if over[s]:
+            out["overhead_pct"][s] = mean_ci(over[s])
+    for i, a in enumerate(names[1:]):
+        for b in names[2 + i:]:
+            d = [x - y for x, y in zip(over.get(a, []), over.get(b, []))]
+            if d:
+                out["difference_pct"]["%s - %s" % (a, b)] = mean_ci(d)
+    for group in (out["overhead_pct"], out["difference_pct"]):
+        for v in group.values():
+            v["shown"] = v["ci95"] is not None and (v["ci95"][0] > 0 or v["ci95"][1] < 0)
+    return out
+
+
+def print_intervals(iv, prefix=""):
+    def fmt(v, unit=""):
+        if v["ci95"] is None:
+            return "%.1f%s (1 round)" % (v["mean"], unit)
+        return "%.1f%s [%.1f, %.1f]" % (v["mean"], unit, v["ci95"][0], v["ci95"][1])
+    print(prefix + "rounds' rates, mean [95% interval] (geometric mean of the phases, ops/s): "
+          + ", ".join("%s %s" % (s, fmt(v)) for s, v in iv["rate"].items()))
+    print(prefix + "overhead per round against the same round's untraced run, mean [95% interval]: "
+          + ", ".join("%s %s%s" % (s, fmt(v, "%"), "" if v["shown"] else " (not shown to differ from 0)")
+                      for s, v in iv["overhead_pct"].items()))
+    for k, v in iv["difference_pct"].items():
+        print(prefix + "difference of overheads %s: %s%s"
+              % (k, fmt(v, " points"), "" if v["shown"] else " (not shown to be real)"))
+
+
 def fmt_load(load):
     if not load:
         return "host load ?"

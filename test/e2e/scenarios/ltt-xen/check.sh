@@ -158,9 +158,7 @@ if problem:
     sys.exit("check: FAIL: " + problem)
 
 
-def geomean_rate(run):
-    v = [p["ops_per_s"] for p in run["phases"].values()]
-    return math.exp(sum(math.log(x) for x in v) / len(v)) if v and min(v) > 0 else 0.0
+geomean_rate = workload_rates.geomean_rate
 
 
 def tracer(per_round, workloads):
@@ -259,11 +257,15 @@ out = {
             "-e all -S 32; bytes are the stream files (ltt-xen metadata apart), events/s per second of workload "
             "wall time; each tracer's figures are those of its round whose workload ran at the best rate; "
             "overhead_pct compares each side's best rate per phase with the untraced side's (geometric mean "
-            "of the phases), with the host's load during every run in workload_rates",
+            "of the phases), with the host's load during every run in workload_rates; "
+            "overhead_intervals: each side's mean rate over the rounds and each tracer's overhead "
+            "against the untraced run of the same round, mean and 95% t interval (shown: the "
+            "interval excludes 0)",
     "rounds": rounds,
     "ltt_xen": tracer(ltt, rates["sides"]["ltt_xen"]),
     "xentrace": tracer(xt, rates["sides"]["xentrace"]),
     "overhead_pct": rates["overhead_pct"],
+    "overhead_intervals": workload_rates.intervals(rates, sides),
     "phases": rates["phases"],
     "workload_rates": rates["sides"],
 }
@@ -280,6 +282,7 @@ print("check: compare (best of %d rounds): ltt-xen %d events, %d bytes, %.2f byt
       % (rounds, L["events"], L["bytes"], L["bytes_per_event"], L["events_per_s"], L["lost"],
          X["events"], X["bytes"], X["bytes_per_event"], X["events_per_s"], X["lost"]))
 workload_rates.print_table(rates, sides, prefix="check: ")
+workload_rates.print_intervals(out["overhead_intervals"], prefix="check: ")
 B = out["xen_cycles_per_event"]
 print("check: in-Xen cycles per record (median of %d rounds x %d calls, CPU %d, host load %s): "
       "ltt-xen %.1f enabled / %.1f disabled, xentrace %.1f enabled / %.1f disabled, empty loop %.1f, "

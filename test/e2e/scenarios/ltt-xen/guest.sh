@@ -5,7 +5,8 @@
 #    untraced, under lttd's Xen source in discard mode (every event
 #    enabled), under xentrace -D -e all -S 32 (interleaved, so that a slow
 #    spell of the emulator does not land on one side only; the host compares
-#    the best rate of each side). The traces are written to dom0's tmpfs and
+#    the best rate of each side, and each round's traced runs with its
+#    untraced one: means with 95% intervals). The traces are written to dom0's tmpfs and
 #    copied to the share afterwards, so that 9p does not weigh on what is
 #    measured.
 # 2. A flight-recorder (overwrite mode) session: one snapshot while the
@@ -24,8 +25,8 @@
 #   ltt-lossy/, ltt-lossy.status.json   the lossy discard session
 #   ltt-overwrite.status.json   its status after stop; lttd.log, ltt-ctl.log
 #   xen-bench.json, xen-bench.txt   ltt-xenctl bench's figures and table
-seconds=${WORKLOAD_SECONDS:-4}
-rounds=${WORKLOAD_ROUNDS:-2}
+seconds=${WORKLOAD_SECONDS:-2}
+rounds=${WORKLOAD_ROUNDS:-10}
 
 # e2e_ltt_ctl_to FILE ARGS...: ltt-ctl ARGS with its standard output to FILE.
 
