@@ -13,6 +13,7 @@
 //                  about: the same fields compared)
 //
 //   ltt-bench-body-check [benchmark flags]
+#include "kernel_guest_channel.hpp"
 #include "packet_body_check.hpp"
 
 #include <ltt/descriptor_sizes.hpp>
@@ -33,22 +34,6 @@
 namespace {
 
 constexpr std::size_t packet_bytes = 256 * 1024;
-
-lttd::channel_info guest_channel() {
-    lttd::channel_info ch;
-    ch.domain = ltt::layer::kernel;
-    for (std::size_t i = 0; i < ch.uuid.size(); i++)
-        ch.uuid[i] = static_cast<std::uint8_t>(0x40 + i);
-    std::uint32_t base = 0;
-    for (const ltt::facility_desc* f : ltt::facility_sets::kernel) {
-        const auto events = static_cast<std::uint32_t>(f->events.size());
-        ch.facilities.push_back({std::string(f->name), f->layer, f->checksum, base, events});
-        base += events;
-    }
-    ch.header = ltt::header_kind_for(base);
-    ch.untrusted_bodies = true;
-    return ch;
-}
 
 // Channel id of `facility:event`.
 std::uint32_t id_of(std::string_view facility, std::string_view event) {
@@ -139,7 +124,7 @@ typical_packet make_packet(const lttd::channel_info& ch) {
 }
 
 void body_walk(benchmark::State& state) {
-    const lttd::channel_info ch = guest_channel();
+    const lttd::channel_info ch = lttd::testing::kernel_guest_channel();
     const typical_packet packet = make_packet(ch);
     lttd::packet_body_check check(ch);
     for (auto _ : state) {
@@ -157,7 +142,7 @@ void body_walk(benchmark::State& state) {
 BENCHMARK(body_walk);
 
 void header_only(benchmark::State& state) {
-    const lttd::channel_info ch = guest_channel();
+    const lttd::channel_info ch = lttd::testing::kernel_guest_channel();
     const typical_packet packet = make_packet(ch);
     const ltt::payload_sizes sizes = ltt::channel_payload_sizes(ltt::facility_sets::kernel);
     for (auto _ : state) {

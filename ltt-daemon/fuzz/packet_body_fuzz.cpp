@@ -6,6 +6,7 @@
 // input is accepted or refused with "byte N: problem", N within the
 // packet's content (its end included: a record cut there), never a crash
 // or a read outside the packet (ASan).
+#include "../tests/kernel_guest_channel.hpp"
 #include "packet_body_check.hpp"
 
 #include <ltt/packet_header.hpp>
@@ -20,28 +21,8 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-lttd::channel_info guest_channel() {
-    lttd::channel_info ch;
-    ch.domain = ltt::layer::kernel;
-    for (std::size_t i = 0; i < ch.uuid.size(); i++)
-        ch.uuid[i] = static_cast<std::uint8_t>(0x40 + i);
-    std::uint32_t base = 0;
-    for (const ltt::facility_desc* f : ltt::facility_sets::kernel) {
-        const auto events = static_cast<std::uint32_t>(f->events.size());
-        ch.facilities.push_back({std::string(f->name), f->layer, f->checksum, base, events});
-        base += events;
-    }
-    ch.header = ltt::header_kind_for(base);
-    ch.untrusted_bodies = true;
-    return ch;
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const lttd::channel_info channel = guest_channel();
+    static const lttd::channel_info channel = lttd::testing::kernel_guest_channel();
     static lttd::packet_body_check check(channel);
     if (size < 16)
         return 0;
