@@ -37,6 +37,7 @@ for s in during after; do
 		--domains-from "$res/ltt-discard-1.json"
 done
 
+check_ltt ltt-same-info --status "$share/ltt-same-info.status.json"
 check_ltt ltt-lossy --status "$share/ltt-lossy.status.json" --domains-from "$res/ltt-discard-1.json"
 
 for r in $(seq 1 "$rounds"); do
@@ -242,6 +243,32 @@ def xen_bench(res, share):
     return fig
 
 
+def same_information(res, runs, xt):
+    """Trace bytes per second of workload: ltt-xen recording what xentrace
+    -e all records (its same-information run) against every xentrace
+    round (mean and 95% interval), with the host's load of each."""
+    t = json.load(open(os.path.join(res, "ltt-same-info.json")))["trace"]
+    run = runs["workload_ltt_same_info"]
+    ltt_rate = t["bytes"] / run["seconds"]
+    xt_rates = [x["bytes"] / x["workload_s"] for x in xt]
+    xt_ci = workload_rates.mean_ci(xt_rates)
+    ratio = ltt_rate / xt_ci["mean"]
+    return {
+        "what": "trace bytes (stream files, ltt-xen metadata apart) per second of the same workload: "
+                "ltt-xen with every facility but evtchn and hypercalls as entry + args (what xentrace "
+                "-e all records) in one run, against xentrace -e all in every round",
+        "ltt_xen": {"bytes": t["bytes"], "events": t["events"], "lost": t["events_discarded"],
+                    "workload_s": run["seconds"], "bytes_per_s": ltt_rate,
+                    "bytes_per_event": t["bytes"] / t["events"] if t["events"] else None,
+                    "by_facility": t["by_facility"],
+                    "workload_geomean_ops_per_s": geomean_rate(run), "host_load": run["host_load"]},
+        "xentrace": {"rounds": len(xt_rates), "bytes_per_s": xt_ci},
+        "ratio_bytes_per_s": ratio,
+        "goal_ratio_max": 0.5,
+        "goal_met": ratio <= 0.5,
+    }
+
+
 ltt, xt = [], []
 for i in range(1, rounds + 1):
     t = json.load(open(os.path.join(res, "ltt-discard-%d.json" % i)))["trace"]
@@ -270,6 +297,7 @@ out = {
     "workload_rates": rates["sides"],
 }
 out["xen_cycles_per_event"] = xen_bench(res, share)
+out["same_information"] = same_information(res, runs, xt)
 ltt_bpe, xt_bpe = out["ltt_xen"]["bytes_per_event"], out["xentrace"]["bytes_per_event"]
 out["bytes_per_event_ratio_ltt_to_xentrace"] = ltt_bpe / xt_bpe if ltt_bpe and xt_bpe else None
 for path in (os.path.join(res, "compare.json"), os.path.join(res, "..", "compare.json")):
@@ -283,6 +311,13 @@ print("check: compare (best of %d rounds): ltt-xen %d events, %d bytes, %.2f byt
          X["events"], X["bytes"], X["bytes_per_event"], X["events_per_s"], X["lost"]))
 workload_rates.print_table(rates, sides, prefix="check: ")
 workload_rates.print_intervals(out["overhead_intervals"], prefix="check: ")
+S = out["same_information"]
+print("check: bytes for the same information: ltt-xen %.0f bytes/s of workload (%d events, %.2f bytes/event, "
+      "lost %d), xentrace %.0f [%.0f, %.0f] over %d rounds: ratio %.3f, goal <= 0.5 %s"
+      % (S["ltt_xen"]["bytes_per_s"], S["ltt_xen"]["events"], S["ltt_xen"]["bytes_per_event"] or 0,
+         S["ltt_xen"]["lost"], S["xentrace"]["bytes_per_s"]["mean"],
+         *(S["xentrace"]["bytes_per_s"]["ci95"] or [0, 0]), S["xentrace"]["rounds"],
+         S["ratio_bytes_per_s"], "met" if S["goal_met"] else "not met"))
 B = out["xen_cycles_per_event"]
 print("check: in-Xen cycles per record (median of %d rounds x %d calls, CPU %d, host load %s): "
       "ltt-xen %.1f enabled / %.1f disabled, xentrace %.1f enabled / %.1f disabled, empty loop %.1f, "

@@ -9,6 +9,9 @@
 #    untraced one: means with 95% intervals). The traces are written to dom0's tmpfs and
 #    copied to the share afterwards, so that 9p does not weigh on what is
 #    measured.
+# 1b. One run recording the events that carry what xentrace -e all records
+#    (no event channels, hypercalls without their exit): bytes for the same
+#    information.
 # 2. A flight-recorder (overwrite mode) session: one snapshot while the
 #    workload runs (its fork phase, stopped once the snapshot is taken), one
 #    right after it.
@@ -20,6 +23,7 @@
 #   ltt-discard-N/          lttd's trace directory of round N (hypervisor/, index.json)
 #   ltt-discard-N.status.json   `ltt-ctl status --json` after stop (Xen's loss counts)
 #   ltt-discard-N.query.txt     `ltt-xenctl query` after stop
+#   ltt-same-info/, ltt-same-info.status.json   the same-information run
 #   xentrace-N.bin          xentrace's file of round N
 #   ltt-snapshot-during/, ltt-snapshot-after/   the overwrite session's snapshots
 #   ltt-lossy/, ltt-lossy.status.json   the lossy discard session
@@ -97,6 +101,21 @@ while [ "$round" -le "$rounds" ]; do
 done
 e2e_result workload_rounds "$rounds"
 
+# 1b. ltt-xen with the events that carry what `xentrace -e all` records
+# (issue 17: bytes for the same information): every facility but evtchn
+# (Xen 4.17's xentrace has no event-channel records), hypercalls as entry
+# and arguments without the exit (xentrace records a hypercall once, with
+# its arguments).
+out=/tmp/hv_same
+e2e_ltt_ctl create hv --source xen --output "$out" --mode discard --subbuf-size 256k --subbufs 8
+e2e_ltt_ctl enable hv sched runstate irq memory hvm domain time hypercall:hypercall_entry hypercall:hypercall_args
+e2e_ltt_ctl start hv
+e2e_workload workload_ltt_same_info --seconds "$seconds"
+e2e_ltt_ctl stop hv
+e2e_ltt_ctl_to /tmp/ltt-same-info.status.json status hv --json
+e2e_ltt_ctl destroy hv
+e2e_result ltt_same_info_bytes "$(trace_bytes "$out")"
+
 # Flight recorder: overwrite mode, small buffers, a snapshot while the
 # workload runs (fork, from 1.5 s before the snapshot until it is taken,
 # however long that takes on a busy host) and one after.
@@ -161,6 +180,8 @@ while [ "$round" -le "$rounds" ]; do
 	cp "/tmp/xentrace-$round.bin" "$E2E_OUT/"
 	round=$((round + 1))
 done
+cp -a /tmp/hv_same "$E2E_OUT/ltt-same-info"
+cp /tmp/ltt-same-info.status.json "$E2E_OUT/"
 cp -a /tmp/ltt-snapshot-during /tmp/ltt-snapshot-after "$E2E_OUT/"
 cp /tmp/ltt-overwrite.status.json "$E2E_OUT/"
 cp -a /tmp/lossy "$E2E_OUT/ltt-lossy"

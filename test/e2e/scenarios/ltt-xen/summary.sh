@@ -68,6 +68,18 @@ for p, v in c["phases"].items():
     b, ov = v["best_ops_per_s"], v["overhead_pct"]
     print("    %-6s %12.1f %12.1f %12.1f %+9.1f%% %+9.1f%%" % (p, b["untraced"], b["ltt_xen"], b["xentrace"],
                                                          ov.get("ltt_xen", 0), ov.get("xentrace", 0)))
+iv = c.get("overhead_intervals")
+if iv:
+    def cell(v, unit):
+        lo, hi = v["ci95"] or (v["mean"], v["mean"])
+        return "%+.1f%s [%+.1f, %+.1f]" % (v["mean"], unit, lo, hi)
+    print("  overhead round by round against the same round's untraced run, mean [95%% interval] over %d rounds:"
+          % c["rounds"])
+    for k, v in iv["overhead_pct"].items():
+        print("    %-10s %s%s" % (k.replace("_", "-"), cell(v, "%"), "" if v["shown"] else "   (not shown to differ from 0)"))
+    for k, v in iv["difference_pct"].items():
+        print("    %-10s %s%s" % ("difference", cell(v, " points"),
+                                  "" if v["shown"] else "   (not shown to be real)"))
 loads = [r["host_load"] for runs in c["workload_rates"].values() for r in runs if r.get("host_load")]
 if loads:
     print("  host while the workload ran: load average %.1f-%.1f, other work %.1f-%.1f of the host's cores"
@@ -84,6 +96,13 @@ if B:
     print("    ltt-xen / xentrace %.2f (goal at most 1/3: %s; an empty loop iteration %.1f is included;"
           " one rdtsc, which each record makes, %.1f)"
           % (B["ratio"], "met" if B["goal_met"] else "not met", B["empty_loop"], B.get("rdtsc", 0)))
+S = c.get("same_information")
+if S:
+    x = S["xentrace"]["bytes_per_s"]
+    print("  bytes for the same information (ltt-xen without event channels, hypercalls as entry + args):"
+          " ltt-xen %.0f bytes per second of workload, xentrace %.0f (mean of %d rounds): %.2fx (goal at most"
+          " 0.5x: %s)" % (S["ltt_xen"]["bytes_per_s"], x["mean"], S["xentrace"]["rounds"], S["ratio_bytes_per_s"],
+                          "met" if S["goal_met"] else "not met"))
 if c.get("bytes_per_event_ratio_ltt_to_xentrace"):
     print("  an ltt-xen event costs %.0f%% of a xentrace record's bytes (the two do not record the same set of events)"
           % (100 * c["bytes_per_event_ratio_ltt_to_xentrace"]))
