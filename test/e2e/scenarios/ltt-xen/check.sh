@@ -243,7 +243,7 @@ def xen_bench(res, share):
     return fig
 
 
-def same_information(res, runs, xt):
+def same_information(res, runs, xt, xt_workloads):
     """Trace bytes per second of workload: ltt-xen recording what xentrace
     -e all records (its same-information run) against every xentrace
     round (mean and 95% interval), with the host's load of each."""
@@ -253,10 +253,19 @@ def same_information(res, runs, xt):
     xt_rates = [x["bytes"] / x["workload_s"] for x in xt]
     xt_ci = workload_rates.mean_ci(xt_rates)
     ratio = ltt_rate / xt_ci["mean"]
+    # Bytes per second follow how fast the emulated CPUs ran in that one
+    # run; per unit of work done (the phases' geometric mean rate times the
+    # run's time; both sides run the same phase mix) they do not.
+    ltt_work = geomean_rate(run) * run["seconds"]
+    xt_work = [x["bytes"] / (g * x["workload_s"])
+               for x, g in zip(xt, [geomean_rate(w) for w in xt_workloads]) if g > 0]
+    xt_work_ci = workload_rates.mean_ci(xt_work) if xt_work else None
     return {
         "what": "trace bytes (stream files, ltt-xen metadata apart) per second of the same workload: "
                 "ltt-xen with every facility but evtchn and hypercalls as entry + args (what xentrace "
-                "-e all records) in one run, against xentrace -e all in every round",
+                "-e all records) in one run, against xentrace -e all in every round; bytes_per_work: "
+                "per unit of work done (the phases' geometric mean rate times the run's seconds), "
+                "which does not follow the emulated CPUs' speed in that run",
         "ltt_xen": {"bytes": t["bytes"], "events": t["events"], "lost": t["events_discarded"],
                     "workload_s": run["seconds"], "bytes_per_s": ltt_rate,
                     "bytes_per_event": t["bytes"] / t["events"] if t["events"] else None,
@@ -264,6 +273,10 @@ def same_information(res, runs, xt):
                     "workload_geomean_ops_per_s": geomean_rate(run), "host_load": run["host_load"]},
         "xentrace": {"rounds": len(xt_rates), "bytes_per_s": xt_ci},
         "ratio_bytes_per_s": ratio,
+        "ltt_xen_bytes_per_work": t["bytes"] / ltt_work if ltt_work > 0 else None,
+        "xentrace_bytes_per_work": xt_work_ci,
+        "ratio_bytes_per_work": (t["bytes"] / ltt_work / xt_work_ci["mean"]
+                                 if ltt_work > 0 and xt_work_ci else None),
         "goal_ratio_max": 0.5,
         "goal_met": ratio <= 0.5,
     }
@@ -297,7 +310,7 @@ out = {
     "workload_rates": rates["sides"],
 }
 out["xen_cycles_per_event"] = xen_bench(res, share)
-out["same_information"] = same_information(res, runs, xt)
+out["same_information"] = same_information(res, runs, xt, rates["sides"]["xentrace"])
 ltt_bpe, xt_bpe = out["ltt_xen"]["bytes_per_event"], out["xentrace"]["bytes_per_event"]
 out["bytes_per_event_ratio_ltt_to_xentrace"] = ltt_bpe / xt_bpe if ltt_bpe and xt_bpe else None
 for path in (os.path.join(res, "compare.json"), os.path.join(res, "..", "compare.json")):
@@ -318,6 +331,9 @@ print("check: bytes for the same information: ltt-xen %.0f bytes/s of workload (
          S["ltt_xen"]["lost"], S["xentrace"]["bytes_per_s"]["mean"],
          *(S["xentrace"]["bytes_per_s"]["ci95"] or [0, 0]), S["xentrace"]["rounds"],
          S["ratio_bytes_per_s"], "met" if S["goal_met"] else "not met"))
+if S["ratio_bytes_per_work"] is not None:
+    print("check: bytes for the same information per unit of work (steadier than per second): ratio %.3f"
+          % S["ratio_bytes_per_work"])
 B = out["xen_cycles_per_event"]
 print("check: in-Xen cycles per record (median of %d rounds x %d calls, CPU %d, host load %s): "
       "ltt-xen %.1f enabled / %.1f disabled, xentrace %.1f enabled / %.1f disabled, empty loop %.1f, "

@@ -103,6 +103,9 @@ if S:
           " ltt-xen %.0f bytes per second of workload, xentrace %.0f (mean of %d rounds): %.2fx (goal at most"
           " 0.5x: %s)" % (S["ltt_xen"]["bytes_per_s"], x["mean"], S["xentrace"]["rounds"], S["ratio_bytes_per_s"],
                           "met" if S["goal_met"] else "not met"))
+    if S.get("ratio_bytes_per_work") is not None:
+        print("    per unit of work done instead of per second (does not follow the emulated CPUs' speed in"
+              " that one run): %.2fx" % S["ratio_bytes_per_work"])
 if c.get("bytes_per_event_ratio_ltt_to_xentrace"):
     print("  an ltt-xen event costs %.0f%% of a xentrace record's bytes (the two do not record the same set of events)"
           % (100 * c["bytes_per_event_ratio_ltt_to_xentrace"]))
