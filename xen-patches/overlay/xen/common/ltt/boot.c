@@ -10,8 +10,10 @@
  * dom0 is built: a flight recorder that holds the boot and dom0's start.
  * lttd adopts these buffers when a session is created with --source xen
  * (xen_source.cpp), and its snapshots hold the boot as long as it has not
- * been overwritten. A mistake in the option is reported on the console and
- * boot goes on without tracing.
+ * been overwritten. The size is read as Xen's other sizes are (K, M, G
+ * suffixes; a bare number is KiB). A mistake in the option is reported on
+ * the console and boot goes on without tracing, with nothing set up or
+ * enabled.
  */
 
 #include <xen/init.h>
@@ -25,17 +27,21 @@
 static char __initdata opt_ltt_boot[128];
 string_param("ltt_boot", opt_ltt_boot);
 
-static int __init ltt_boot_enable(const char *list)
+/*
+ * Enables the facilities of the comma-separated list (every event when it
+ * is empty); with check_only, only says whether every name is known.
+ */
+static int __init ltt_boot_enable(const char *list, bool check_only)
 {
     struct xen_sysctl_ltt_events e = { .which = XEN_SYSCTL_LTT_EVENTS_all };
     const char *end;
     int id;
 
     if ( !*list )
-        return ltt_events(&e, true);
+        return check_only ? 0 : ltt_events(&e, true);
 
     e.which = XEN_SYSCTL_LTT_EVENTS_facility;
-    for ( ; *list; list = *end ? end + 1 : end )
+    for ( ; ; list = end + 1 )
     {
         end = strchr(list, ',');
         if ( !end )
@@ -48,10 +54,11 @@ static int __init ltt_boot_enable(const char *list)
             return id;
         }
         e.id = id;
-        ltt_events(&e, true);
+        if ( !check_only )
+            ltt_events(&e, true);
+        if ( !*end )
+            return 0;
     }
-
-    return 0;
 }
 
 void __init ltt_boot_start(void)
@@ -68,8 +75,11 @@ void __init ltt_boot_start(void)
     if ( *p != 'x' )
         goto syntax;
     s.subbuf_size = parse_size_and_unit(p + 1, &p);
-    if ( *p && *p != ',' )
+    if ( !s.nr_subbufs || !s.subbuf_size || (*p && *p != ',') ||
+         (*p == ',' && !p[1]) )
         goto syntax;
+    if ( ltt_boot_enable(*p ? p + 1 : p, true) )
+        return;
 
     /* A random (version 4) UUID, as lttd makes for the sessions it sets up. */
     for ( i = 0; i < sizeof(s.uuid); i += sizeof(uint32_t) )
@@ -88,13 +98,18 @@ void __init ltt_boot_start(void)
                opt_ltt_boot, rc);
         return;
     }
-    rc = ltt_boot_enable(*p ? p + 1 : p);
+    rc = ltt_boot_enable(*p ? p + 1 : p, false);
     if ( !rc )
         rc = ltt_start();
     if ( rc )
     {
+        struct xen_sysctl_ltt_events all = {
+            .which = XEN_SYSCTL_LTT_EVENTS_all,
+        };
+
         printk(XENLOG_ERR "ltt: ltt_boot=%s: not recording (%d)\n",
                opt_ltt_boot, rc);
+        ltt_events(&all, false);
         ltt_teardown();
         return;
     }
