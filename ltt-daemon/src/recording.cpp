@@ -48,9 +48,13 @@ recording::recording(recording_config config)
         enabled_.assign(catalog_->event_count(), false);
         // A producer recording before the session existed (Xen from boot):
         // the session starts from what it records.
-        if (const std::vector<bool> adopted = source_->adopted_events();
-            adopted.size() == enabled_.size())
+        if (const std::vector<bool> adopted = source_->adopted_events(); !adopted.empty()) {
+            if (adopted.size() != enabled_.size())
+                throw command_error(fmt::format(
+                    "source {} records {} events, the facility declarations describe {}",
+                    source_->description(), adopted.size(), enabled_.size()));
             enabled_ = adopted;
+        }
         // Everything the metadata needs is known now: fail at create, not
         // at start.
         (void)make_metadata();

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -27,6 +28,12 @@ namespace {
 constexpr std::uint64_t default_subbuf_size = 128 * 1024;
 constexpr std::uint32_t default_subbufs = 16;
 constexpr std::uint32_t max_cpus = 4096;
+
+// Whether a session of this lttd holds Xen's buffers (set them up or
+// adopted them): buffers recording in overwrite mode are adopted only when
+// none does, so a second session never takes over a first one's flight
+// recorder (sessions may be created from several threads).
+std::atomic<bool> buffers_held{false};
 
 std::string facility_name(const xen::ltt_facility& f) {
     return std::string(f.name, strnlen(f.name, sizeof f.name));
@@ -90,12 +97,21 @@ void xen_source::setup(const requested_geometry& geometry) {
             fail("source xen: query", err);
         take_channel(r);
         nr_cpus_ = r.q.nr_cpus;
-        if (r.q.state == static_cast<std::uint32_t>(xen::ltt_state::started) && r.q.mode == 1) {
+        if (r.q.state != static_cast<std::uint32_t>(xen::ltt_state::none)) {
+            // Xen's boot buffers (ltt_boot=), or a flight recorder an lttd
+            // that is gone left recording: adopted, unless one of our own
+            // sessions holds them.
+            const bool adoptable =
+                r.q.state == static_cast<std::uint32_t>(xen::ltt_state::started) && r.q.mode == 1;
+            if (!adoptable || buffers_held.exchange(true))
+                fail("source xen: setup", EEXIST);
+            holds_ = true;
             adopt(r, geometry);
             return;
         }
-        if (r.q.state != static_cast<std::uint32_t>(xen::ltt_state::none))
+        if (buffers_held.exchange(true))
             fail("source xen: setup", EEXIST);
+        holds_ = true;
 
         const std::uint64_t size = geometry.subbuf_size.value_or(default_subbuf_size);
         const std::uint32_t count = geometry.subbufs.value_or(default_subbufs);
@@ -185,8 +201,10 @@ void xen_source::adopt(const xen::query_result& r, const requested_geometry& geo
     adopted_events_ = enabled_;
     fm_ = std::make_unique<xen::foreign_memory>();
     virq_ = std::make_unique<xen::virq_channel>(xen::virq_ltt);
-    owner_ = true; // from now on this session's: its teardown frees them
-    started_ = true;
+    // This session's from its start on (its teardown then frees them);
+    // until then a teardown (a create failing later, a destroy before
+    // start) leaves them recording as they were.
+    owner_ = true;
     adopted_running_ = true;
     map_all_cpus();
     log("source xen: adopted the buffers Xen records into from boot: {} CPUs, {} x {} bytes, "
@@ -247,7 +265,7 @@ int xen_source::call_retrying(xen::ltt_cmd cmd) {
 
 void xen_source::teardown() noexcept {
     cpus_.clear(); // unmapped first: Xen refuses to free mapped pages
-    if (xc_ && owner_) {
+    if (xc_ && owner_ && !adopted_running_) {
         if (const int err = call_retrying(xen::ltt_cmd::stop); err && err != ENODEV)
             log("{}", xen::xen_control::describe("source xen: stop", err));
         xc_->events(false, xen::events_all, 0);
@@ -257,6 +275,10 @@ void xen_source::teardown() noexcept {
     }
     owner_ = false;
     started_ = false;
+    adopted_running_ = false;
+    if (holds_)
+        buffers_held = false;
+    holds_ = false;
     virq_.reset();
     fm_.reset();
     xc_.reset();
@@ -380,6 +402,7 @@ void xen_source::start() {
         // Recording since boot: go on, with the state as it is now (a
         // restart would write the statedump too, but stop recording first).
         adopted_running_ = false;
+        started_ = true;
         if (const int err = xc_->simple(xen::ltt_cmd::statedump))
             fail("source xen: statedump", err);
         return;

@@ -13,9 +13,11 @@
 // Xen has one set of buffers: one session at a time owns it (setup answers
 // -EEXIST to another), and teardown frees it. Buffers Xen set up itself at
 // boot (ltt_boot= on its command line, overwrite mode, already recording)
-// are adopted by the first session created on them: its geometry, UUID
-// and enabled events are Xen's, start goes on recording (a statedump, not
-// a restart), and that session's teardown frees them.
+// (or a flight recorder a killed lttd left recording) are adopted by a
+// session created while no session of this lttd holds Xen's buffers: its
+// geometry, UUID and enabled events are Xen's, start goes on recording (a
+// statedump, not a restart), and once started its teardown frees them; a
+// create that fails, or a destroy before start, leaves them recording.
 #pragma once
 
 #include "source.hpp"
@@ -83,6 +85,7 @@ private:
     std::vector<bool> in_xen_;  // what Xen's enable map holds
     std::vector<bool> adopted_events_;
     bool adopted_running_ = false; // recording from boot, until our start()
+    bool holds_ = false;           // this source set the process-wide buffers_held
 };
 
 } // namespace lttd
