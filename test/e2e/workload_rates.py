@@ -164,6 +164,8 @@ T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
 def mean_ci(values):
     """{mean, ci95: [low, high], n, sd} of values (the t interval of the mean)."""
     n = len(values)
+    if n == 0:
+        return {"n": 0, "mean": None, "sd": None, "ci95": None}
     m = sum(values) / n
     if n < 2:
         return {"n": n, "mean": m, "sd": None, "ci95": None}
@@ -191,15 +193,18 @@ def intervals(cmp, sides):
     gm = {s: [geomean_rate(r) for r in cmp["sides"][s]] for s in names}
     for s in names:
         out["rate"][s] = mean_ci(gm[s])
+    # Round by round; a round with a rate of 0 on either side compared
+    # (no operation finished) is left out of that comparison only.
     over = {}
     for s in names[1:]:
-        pairs = list(zip(gm[base], gm[s]))
-        over[s] = [100.0 * (b / t - 1.0) for b, t in pairs if b > 0 and t > 0]
-        if over[s]:
-            out["overhead_pct"][s] = mean_ci(over[s])
+        over[s] = [100.0 * (b / t - 1.0) if b > 0 and t > 0 else None
+                   for b, t in zip(gm[base], gm[s])]
+        kept = [v for v in over[s] if v is not None]
+        if kept:
+            out["overhead_pct"][s] = mean_ci(kept)
     for i, a in enumerate(names[1:]):
         for b in names[2 + i:]:
-            d = [x - y for x, y in zip(over.get(a, []), over.get(b, []))]
+            d = [x - y for x, y in zip(over[a], over[b]) if x is not None and y is not None]
             if d:
                 out["difference_pct"]["%s - %s" % (a, b)] = mean_ci(d)
     for group in (out["overhead_pct"], out["difference_pct"]):

@@ -3,7 +3,9 @@
 #
 # Xen has recorded since boot (ltt_boot= in scenario.conf). lttd adopts its
 # buffers: `ltt-ctl create --source xen --mode overwrite` with no geometry
-# takes Xen's, and `start` goes on recording (a statedump, no restart). One
+# takes Xen's, and `start` goes on recording (a statedump, no restart).
+# Refused first, leaving Xen recording: another geometry, an unwritable
+# output; and a second session while the first holds the buffers. One
 # snapshot, then stop and destroy (which frees Xen's buffers: a second
 # create sets up new ones, and must not find the boot's). What goes to
 # $E2E_OUT: boot/ (the snapshot), boot.status.json, lttd.log, ltt-ctl.log.
@@ -15,8 +17,19 @@ fi
 grep -q "Xen records from boot (ltt_boot=) into 16 x 131072" /tmp/wrong.out ||
 	e2e_fail "the refusal of another geometry does not say what Xen records into: $(cat /tmp/wrong.out)"
 e2e_log "another geometry refused: $(cat /tmp/wrong.out)"
+# A create that fails after taking Xen's buffers (its output cannot be
+# written) leaves them recording: the create below still adopts them.
+if ltt-ctl create bad --source xen --mode overwrite --output /proc/ltt-bad >/tmp/bad.out 2>&1; then
+	e2e_fail "a session with an unwritable output was created: $(cat /tmp/bad.out)"
+fi
+e2e_log "unwritable output refused: $(cat /tmp/bad.out)"
 e2e_ltt_ctl create boot --source xen --mode overwrite --output /tmp/boot
 e2e_ltt_ctl status boot
+# One session holds Xen's buffers: a second one is refused.
+if ltt-ctl create second --source xen --mode overwrite --output /tmp/second >/tmp/second.out 2>&1; then
+	e2e_fail "a second session took over the adopted buffers: $(cat /tmp/second.out)"
+fi
+e2e_log "second session refused: $(cat /tmp/second.out)"
 e2e_ltt_ctl start boot
 e2e_ltt_ctl snapshot boot
 e2e_ltt_ctl_to "$E2E_OUT/boot.status.json" status boot --json
