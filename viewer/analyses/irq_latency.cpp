@@ -413,13 +413,7 @@ void irq_latency::on_loss(const event& e) {
 }
 
 void irq_latency::end_chain(chain_id id, const std::string& reason, bool outside_trace) {
-    const auto it = open_.find(id);
-    if (it == open_.end())
-        return;
-    ended_early(it->second.ch, reason, outside_trace);
-    for (const chain& f : it->second.coalesced)
-        ended_early(f, reason, outside_trace);
-    forget(id);
+    end_each(id, [&](const chain&) { return std::pair{reason, outside_trace}; });
 }
 
 // A traced guest's chain still open at the end: each notification, the
@@ -428,18 +422,12 @@ void irq_latency::end_chain(chain_id id, const std::string& reason, bool outside
 // port untraced, and every later notification coalesced into this chain)
 // is outside its trace; before it, the trace ended before the handler.
 void irq_latency::end_at_trace_end(chain_id id) {
-    const auto it = open_.find(id);
-    const auto last = guest_last_.find(it->second.ch.domid);
-    const auto classify = [&](const chain& c) {
-        if (last == guest_last_.end() || *c.t_pending > last->second)
-            ended_early(c, "after the guest's trace ended", true);
-        else
-            ended_early(c, "trace ended before the handler");
-    };
-    classify(it->second.ch);
-    for (const chain& f : it->second.coalesced)
-        classify(f);
-    forget(id);
+    const auto last = guest_last_.find(open_.at(id).ch.domid);
+    end_each(id, [&](const chain& c) {
+        return last == guest_last_.end() || *c.t_pending > last->second
+                   ? std::pair{std::string("after the guest's trace ended"), true}
+                   : std::pair{std::string("trace ended before the handler"), false};
+    });
 }
 
 void irq_latency::complete_open(chain_id id) {

@@ -64,6 +64,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ltt::viewer {
@@ -137,6 +138,21 @@ private:
     void complete_open(chain_id id);
     void end_chain(chain_id id, const std::string& reason, bool outside_trace = false);
     void end_at_trace_end(chain_id id);
+    // Ends an open chain and the interrupts coalesced into it, each with
+    // the (reason, outside_trace) `why` gives it, and forgets it.
+    template <class Why> void end_each(chain_id id, Why why) {
+        const auto it = open_.find(id);
+        if (it == open_.end())
+            return;
+        const auto end_one = [&](const chain& c) {
+            const auto [reason, outside] = why(c);
+            ended_early(c, reason, outside);
+        };
+        end_one(it->second.ch);
+        for (const chain& f : it->second.coalesced)
+            end_one(f);
+        forget(id);
+    }
     // Removes an open chain and every index that points at it.
     void forget(chain_id id);
 

@@ -243,7 +243,7 @@ def xen_bench(res, share):
     return fig
 
 
-def same_information(res, runs, xt, xt_workloads):
+def same_information(res, runs, xt):
     """Trace bytes per second of workload: ltt-xen recording what xentrace
     -e all records (its same-information run) against every xentrace
     round (mean and 95% interval), with the host's load of each."""
@@ -257,8 +257,9 @@ def same_information(res, runs, xt, xt_workloads):
     # run; per unit of work done (the phases' geometric mean rate times the
     # run's time; both sides run the same phase mix) they do not.
     ltt_work = geomean_rate(run) * run["seconds"]
-    xt_work = [x["bytes"] / (g * x["workload_s"])
-               for x, g in zip(xt, [geomean_rate(w) for w in xt_workloads]) if g > 0]
+    # tracer() has put each round's rate into xt.
+    xt_work = [x["bytes"] / (x["workload_geomean_ops_per_s"] * x["workload_s"])
+               for x in xt if x["workload_geomean_ops_per_s"] > 0]
     xt_work_ci = workload_rates.mean_ci(xt_work) if xt_work else None
     return {
         "what": "trace bytes (stream files, ltt-xen metadata apart) per second of the same workload: "
@@ -310,7 +311,7 @@ out = {
     "workload_rates": rates["sides"],
 }
 out["xen_cycles_per_event"] = xen_bench(res, share)
-out["same_information"] = same_information(res, runs, xt, rates["sides"]["xentrace"])
+out["same_information"] = same_information(res, runs, xt)
 ltt_bpe, xt_bpe = out["ltt_xen"]["bytes_per_event"], out["xentrace"]["bytes_per_event"]
 out["bytes_per_event_ratio_ltt_to_xentrace"] = ltt_bpe / xt_bpe if ltt_bpe and xt_bpe else None
 for path in (os.path.join(res, "compare.json"), os.path.join(res, "..", "compare.json")):
